@@ -1,0 +1,1 @@
+// The Analysis module; see docs/DESIGN.md for its place in the data flow.

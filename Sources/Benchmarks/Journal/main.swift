@@ -1,0 +1,1 @@
+print("bench-journal: not built yet")

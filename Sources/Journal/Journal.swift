@@ -1,0 +1,1 @@
+// The Journal module: see docs/journal-format.md.

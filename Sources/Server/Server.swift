@@ -1,0 +1,1 @@
+// The Server module; see docs/DESIGN.md for its place in the data flow.
