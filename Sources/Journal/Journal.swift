@@ -1,1 +1,0 @@
-// The Journal module: see docs/journal-format.md.

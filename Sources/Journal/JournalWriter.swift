@@ -1,0 +1,163 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Appends records to one session's journal file.
+///
+/// Not thread-safe and blocking (it writes and `fdatasync`s): own it from one serial queue,
+/// never from a network event loop — `AsyncJournalWriter` does that for the server.
+public final class JournalWriter {
+    public let url: URL
+    public let sessionId: String
+    public let policy: SyncPolicy
+    private let key: JournalKey?
+    private let monotonicNanoseconds: () -> UInt64
+    private var descriptor: Int32
+    private var pending: [UInt8] = []
+    private var frame: [UInt8] = []
+    private var chain: HashChain
+    private var lastFlush: UInt64
+    private var isClosed = false
+    /// Bytes of the file that are complete blocks on disk.
+    public private(set) var durableLength: Int
+
+    /// Creates a new journal. Fails if the file exists: a journal is written once.
+    public init(url: URL, sessionId: String, policy: SyncPolicy = .default, key: JournalKey? = nil,
+                monotonicNanoseconds: @escaping () -> UInt64 = JournalWriter.monotonicNow) throws {
+        self.url = url
+        self.sessionId = sessionId
+        self.policy = policy
+        self.key = key
+        self.monotonicNanoseconds = monotonicNanoseconds
+        self.chain = HashChain(sessionId: sessionId)
+        let directory = url.deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
+        if fd < 0 {
+            if errno == EEXIST { throw JournalError.alreadyExists(url.path) }
+            throw JournalError.io(path: url.path, operation: "create", errno: errno)
+        }
+        descriptor = fd
+        lastFlush = monotonicNanoseconds()
+        durableLength = 0
+        let header = JournalFileHeader(sessionId: sessionId).encoded()
+        try writeAll(header)
+        if policy.syncs {
+            try sync()
+            // The new directory entry must survive a crash too.
+            let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            if dirFD >= 0 { _ = fsync(dirFD); Glibc.close(dirFD) }
+        }
+        durableLength = header.count
+    }
+
+    /// Re-opens a journal whose writer died, after recovery cut it to its last good block,
+    /// to append the records that close it. `scan` must describe the file as it is now.
+    init(resuming url: URL, scan: JournalScan, policy: SyncPolicy, key: JournalKey?) throws {
+        self.url = url
+        self.sessionId = scan.header.sessionId
+        self.policy = policy
+        self.key = key
+        self.monotonicNanoseconds = JournalWriter.monotonicNow
+        self.chain = scan.chain
+        let fd = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        if fd < 0 { throw JournalError.io(path: url.path, operation: "open for append", errno: errno) }
+        descriptor = fd
+        lastFlush = monotonicNanoseconds()
+        durableLength = scan.goodLength
+    }
+
+    deinit {
+        if descriptor >= 0 { Glibc.close(descriptor) }
+    }
+
+    /// Number of records appended so far (the next record's sequence number).
+    public var recordCount: UInt64 { chain.count }
+
+    /// Appends one record; returns its sequence number. The record is durable once the block
+    /// holding it is flushed (see `SyncPolicy`).
+    @discardableResult
+    public func append(_ type: RecordType, flags: RecordFlags = [], receivedAt: Int64, payload: [UInt8]) throws -> UInt64 {
+        guard !isClosed else { throw JournalError.closed }
+        guard type != .sessionFooter else { throw JournalError.notAJournal("footers are written by close()") }
+        guard payload.count <= RecordCodec.maxPayload else { throw JournalError.recordTooLarge(payload.count) }
+        let sequence = chain.count
+        let record = JournalRecord(type: type, flags: flags, sequence: sequence, receivedAt: receivedAt, payload: payload)
+        let range = RecordCodec.encode(record, into: &pending)
+        pending.withUnsafeBytes { chain.append(encodedRecord: UnsafeRawBufferPointer(rebasing: $0[range])) }
+        if policy == .always || pending.count >= policy.blockBytes {
+            try flush()
+        } else {
+            try flushIfDue()
+        }
+        return sequence
+    }
+
+    /// Writes the buffered records as a block if the policy's interval has passed.
+    public func flushIfDue() throws {
+        guard !pending.isEmpty else { return }
+        if monotonicNanoseconds() &- lastFlush >= policy.intervalNanoseconds {
+            try flush()
+        }
+    }
+
+    /// Writes buffered records as one block now (and syncs unless the policy is `.never`).
+    public func flush() throws {
+        lastFlush = monotonicNanoseconds()
+        guard !pending.isEmpty else { return }
+        frame.removeAll(keepingCapacity: true)
+        try pending.withUnsafeBytes { try LZ4Frames.compress($0, into: &frame) }
+        try writeAll(frame)
+        if policy.syncs { try sync() }
+        durableLength += frame.count
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    /// Seals the journal with its footer and closes the file.
+    @discardableResult
+    public func close(recovered: Bool = false, receivedAt: Int64) throws -> JournalFooter {
+        guard !isClosed else { throw JournalError.closed }
+        let footer = JournalFooter(
+            records: chain.count,
+            chain: chain.head.hexString,
+            hmac: key?.seal(chainHead: chain.head, count: chain.count).hexString,
+            keyId: key?.id,
+            recovered: recovered
+        )
+        let record = JournalRecord(type: .sessionFooter, sequence: chain.count, receivedAt: receivedAt, payload: footer.encoded())
+        RecordCodec.encode(record, into: &pending)
+        try flush()
+        if !policy.syncs { try sync() }  // close always reaches the disk
+        isClosed = true
+        Glibc.close(descriptor)
+        descriptor = -1
+        return footer
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    throw JournalError.io(path: url.path, operation: "write", errno: errno)
+                }
+                offset += n
+            }
+        }
+    }
+
+    private func sync() throws {
+        if fdatasync(descriptor) != 0 {
+            throw JournalError.io(path: url.path, operation: "fdatasync", errno: errno)
+        }
+    }
+
+    public static func monotonicNow() -> UInt64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &ts)
+        return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+    }
+}
