@@ -35,6 +35,8 @@ let package = Package(
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
+        // Used by JournalTests to crash a real writer process.
+        .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 
         // MARK: Tests
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),

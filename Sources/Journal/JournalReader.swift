@@ -65,29 +65,36 @@ public enum JournalReader {
                                  goodLength: firstBlock, fileLength: bytes.count,
                                  chain: HashChain(sessionId: header.sessionId))
         let decoder = try LZ4Frames.Decoder()
-        var content: [UInt8] = []
+        let hasher = ChainHasher(chain: result.chain)
+        defer { hasher.finish() }
         var offset = firstBlock
+        var recordCount: UInt64 = 0
+        var pendingFooter: (JournalFooter, Int)?
         while offset < bytes.count {
-            if result.footer != nil {
+            if pendingFooter != nil {
                 result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "data follows the footer")
                 break
             }
+            var content: [UInt8] = []
             let frameLength: Int
             switch decoder.decodeFrame(bytes, at: offset, into: &content) {
             case .success(let n): frameLength = n
             case .failure(.truncated):
                 result.damage = JournalDamage(kind: .tornTail, offset: offset,
                                               reason: "the block ends beyond the end of the file (\(bytes.count - offset) bytes present)")
+                result.chain = hasher.finish()
                 return result
             case .failure(.corrupt(let why)):
                 result.damage = JournalDamage(kind: .corrupt, offset: offset, reason: "block does not decode: \(why)")
+                result.chain = hasher.finish()
                 return result
             }
             // Check the whole block before handing out any of it, so a block is all or nothing.
-            var records: [(JournalRecord, Range<Int>)] = []
+            var records: [JournalRecord] = []
+            var ranges: [Range<Int>] = []
             var blockDamage: JournalDamage?
-            var blockChain = result.chain
             var footer: JournalFooter?
+            var expected = recordCount
             content.withUnsafeBytes { raw in
                 var position = 0
                 while position < raw.count {
@@ -97,7 +104,6 @@ public enum JournalReader {
                                                     reason: "record at block byte \(position): \(failure)")
                         return
                     case .success(let (record, next)):
-                        let expected = blockChain.count
                         if footer != nil {
                             blockDamage = JournalDamage(kind: .tampered, offset: offset, reason: "a record follows the footer")
                             return
@@ -114,8 +120,9 @@ public enum JournalReader {
                             }
                             footer = decoded
                         } else {
-                            blockChain.append(encodedRecord: UnsafeRawBufferPointer(rebasing: raw[position..<next]))
-                            records.append((record, position..<next))
+                            expected += 1
+                            ranges.append(position..<next)
+                            records.append(record)
                         }
                         position = next
                     }
@@ -123,20 +130,23 @@ public enum JournalReader {
             }
             if let blockDamage {
                 result.damage = blockDamage
+                result.chain = hasher.finish()
                 return result
             }
-            for (record, _) in records { try body(record) }
-            result.chain = blockChain
-            result.recordCount = blockChain.count
+            hasher.append(content, ranges: ranges)
+            for record in records { try body(record) }
+            recordCount = expected
+            result.recordCount = expected
             result.blockCount += 1
             offset += frameLength
             result.goodLength = offset
-            if let footer {
-                result.footer = footer
-                if let problem = check(footer, chain: blockChain, key: key) {
-                    result.damage = JournalDamage(kind: .tampered, offset: offset - frameLength, reason: problem)
-                    return result
-                }
+            if let footer { pendingFooter = (footer, offset - frameLength) }
+        }
+        result.chain = hasher.finish()
+        if let (footer, footerOffset) = pendingFooter {
+            result.footer = footer
+            if result.damage == nil, let problem = check(footer, chain: result.chain, key: key) {
+                result.damage = JournalDamage(kind: .tampered, offset: footerOffset, reason: problem)
             }
         }
         return result
@@ -170,3 +180,4 @@ public enum JournalReader {
         return (scan, records)
     }
 }
+

@@ -73,7 +73,9 @@ public enum RecordCodec {
     @discardableResult
     public static func encode(_ record: JournalRecord, into buffer: inout [UInt8]) -> Range<Int> {
         let start = buffer.count
-        buffer.reserveCapacity(start + headerSize + record.payload.count)
+        let needed = start + headerSize + record.payload.count
+        // Grow geometrically: reserving exactly what each record needs would copy the buffer every time.
+        if buffer.capacity < needed { buffer.reserveCapacity(max(needed, buffer.capacity * 2)) }
         appendLE(UInt32(0), to: &buffer)  // CRC placeholder
         appendLE(UInt32(record.payload.count), to: &buffer)
         buffer.append(record.type.rawValue)

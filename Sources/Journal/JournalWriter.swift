@@ -16,7 +16,10 @@ public final class JournalWriter {
     private var descriptor: Int32
     private var pending: [UInt8] = []
     private var frame: [UInt8] = []
-    private var chain: HashChain
+    private let hasher: ChainHasher
+    private var pendingRanges: [Range<Int>] = []
+    /// Number of records appended so far (the next record's sequence number).
+    public private(set) var recordCount: UInt64
     private var lastFlush: UInt64
     private var isClosed = false
     /// Bytes of the file that are complete blocks on disk.
@@ -30,7 +33,8 @@ public final class JournalWriter {
         self.policy = policy
         self.key = key
         self.monotonicNanoseconds = monotonicNanoseconds
-        self.chain = HashChain(sessionId: sessionId)
+        self.hasher = ChainHasher(chain: HashChain(sessionId: sessionId))
+        self.recordCount = 0
         let directory = url.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
@@ -60,7 +64,8 @@ public final class JournalWriter {
         self.policy = policy
         self.key = key
         self.monotonicNanoseconds = JournalWriter.monotonicNow
-        self.chain = scan.chain
+        self.hasher = ChainHasher(chain: scan.chain)
+        self.recordCount = scan.recordCount
         let fd = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
         if fd < 0 { throw JournalError.io(path: url.path, operation: "open for append", errno: errno) }
         descriptor = fd
@@ -72,9 +77,6 @@ public final class JournalWriter {
         if descriptor >= 0 { Glibc.close(descriptor) }
     }
 
-    /// Number of records appended so far (the next record's sequence number).
-    public var recordCount: UInt64 { chain.count }
-
     /// Appends one record; returns its sequence number. The record is durable once the block
     /// holding it is flushed (see `SyncPolicy`).
     @discardableResult
@@ -82,10 +84,10 @@ public final class JournalWriter {
         guard !isClosed else { throw JournalError.closed }
         guard type != .sessionFooter else { throw JournalError.notAJournal("footers are written by close()") }
         guard payload.count <= RecordCodec.maxPayload else { throw JournalError.recordTooLarge(payload.count) }
-        let sequence = chain.count
+        let sequence = recordCount
         let record = JournalRecord(type: type, flags: flags, sequence: sequence, receivedAt: receivedAt, payload: payload)
-        let range = RecordCodec.encode(record, into: &pending)
-        pending.withUnsafeBytes { chain.append(encodedRecord: UnsafeRawBufferPointer(rebasing: $0[range])) }
+        pendingRanges.append(RecordCodec.encode(record, into: &pending))
+        recordCount += 1
         if policy == .always || pending.count >= policy.blockBytes {
             try flush()
         } else {
@@ -106,18 +108,24 @@ public final class JournalWriter {
     public func flush() throws {
         lastFlush = monotonicNanoseconds()
         guard !pending.isEmpty else { return }
-        frame.removeAll(keepingCapacity: true)
-        try pending.withUnsafeBytes { try LZ4Frames.compress($0, into: &frame) }
-        try writeAll(frame)
+        // The footer is not part of the chain; every other record is.
+        if !pendingRanges.isEmpty { hasher.append(pending, ranges: pendingRanges) }
+        let length = try pending.withUnsafeBytes { try LZ4Frames.compress($0, scratch: &frame) }
+        try frame.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
         if policy.syncs { try sync() }
-        durableLength += frame.count
-        pending.removeAll(keepingCapacity: true)
+        durableLength += length
+        // A fresh buffer, not a cleared one: the hasher still holds the old one.
+        pending = []
+        pendingRanges.removeAll(keepingCapacity: true)
     }
 
     /// Seals the journal with its footer and closes the file.
     @discardableResult
     public func close(recovered: Bool = false, receivedAt: Int64) throws -> JournalFooter {
         guard !isClosed else { throw JournalError.closed }
+        if !pendingRanges.isEmpty { hasher.append(pending, ranges: pendingRanges) }
+        pendingRanges.removeAll()
+        let chain = hasher.finish()
         let footer = JournalFooter(
             records: chain.count,
             chain: chain.head.hexString,
@@ -136,7 +144,11 @@ public final class JournalWriter {
     }
 
     private func writeAll(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBytes { raw in
+        try bytes.withUnsafeBytes { try writeAll($0) }
+    }
+
+    private func writeAll(_ raw: UnsafeRawBufferPointer) throws {
+        do {
             var offset = 0
             while offset < raw.count {
                 let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)

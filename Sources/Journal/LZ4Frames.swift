@@ -7,23 +7,30 @@ enum LZ4Frames {
     private static let apiVersion: UInt32 = 100  // LZ4F_VERSION
 
     /// Compresses `source` into one frame with a content checksum and the content size recorded.
-    static func compress(_ source: UnsafeRawBufferPointer, into output: inout [UInt8]) throws {
+    /// `scratch` is reused between calls so a block costs no allocation; returns the frame's length
+    /// (the frame is `scratch[0..<length]`).
+    static func compress(_ source: UnsafeRawBufferPointer, scratch: inout [UInt8]) throws -> Int {
         var preferences = LZ4F_preferences_t()
         preferences.frameInfo.blockSizeID = LZ4F_max256KB
         preferences.frameInfo.blockMode = LZ4F_blockIndependent
         preferences.frameInfo.contentChecksumFlag = LZ4F_contentChecksumEnabled
         preferences.frameInfo.contentSize = UInt64(source.count)
         let bound = LZ4F_compressFrameBound(source.count, &preferences)
-        let start = output.count
-        output.append(contentsOf: repeatElement(0, count: bound))
-        let written = output.withUnsafeMutableBytes { dst in
-            LZ4F_compressFrame(dst.baseAddress! + start, bound, source.baseAddress, source.count, &preferences)
+        if scratch.count < bound { scratch = [UInt8](repeating: 0, count: max(bound, scratch.count * 2)) }
+        let written = scratch.withUnsafeMutableBytes { dst in
+            LZ4F_compressFrame(dst.baseAddress!, bound, source.baseAddress, source.count, &preferences)
         }
         if LZ4F_isError(written) != 0 {
-            output.removeSubrange(start...)
             throw JournalError.compression(String(cString: LZ4F_getErrorName(written)))
         }
-        output.removeSubrange((start + written)...)
+        return written
+    }
+
+    /// Appends one compressed frame holding `source` to `output`.
+    static func compress(_ source: UnsafeRawBufferPointer, into output: inout [UInt8]) throws {
+        var scratch: [UInt8] = []
+        let length = try compress(source, scratch: &scratch)
+        output.append(contentsOf: scratch[0..<length])
     }
 
     enum DecodeFailure: Error, Equatable {

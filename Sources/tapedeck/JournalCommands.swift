@@ -1,0 +1,141 @@
+import ArgumentParser
+import Foundation
+import Journal
+
+/// Options shared by commands that check footers against the server journal key.
+struct JournalKeyOptions: ParsableArguments {
+    @Option(name: .customLong("journal-key-file"),
+            help: "File holding the server journal key as '<key-id>:<hex secret>' (or set TAPEDECK_JOURNAL_KEY_FILE).")
+    var keyFile: String?
+
+    func load() throws -> JournalKey? {
+        guard let path = keyFile ?? ProcessInfo.processInfo.environment["TAPEDECK_JOURNAL_KEY_FILE"] else { return nil }
+        return try JournalKeyFile.load(path)
+    }
+}
+
+enum JournalKeyFile {
+    static func load(_ path: String) throws -> JournalKey {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+            throw ValidationError("cannot read journal key file \(path)")
+        }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let parts = trimmed.split(separator: ":", maxSplits: 1).map(String.init)
+        guard parts.count == 2, !parts[0].isEmpty, let secret = [UInt8](hexString: parts[1]), secret.count >= 16 else {
+            throw ValidationError("journal key file \(path) must hold '<key-id>:<hex secret of at least 16 bytes>'")
+        }
+        return JournalKey(id: parts[0], secret: secret)
+    }
+}
+
+struct DumpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "dump",
+        abstract: "Print a journal's records as JSON lines (binary payloads summarized).")
+
+    @Argument(help: "Journal file (.tdj).") var file: String
+
+    struct Line: Encodable {
+        var seq: UInt64
+        var type: String
+        var time: String
+        var flags: UInt8
+        var bytes: Int
+        var text: String?
+        var sha256: String?
+    }
+
+    func run() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let out = FileHandle.standardOutput
+        let url = URL(fileURLWithPath: file)
+        func emit(_ line: Line) throws {
+            var data = try encoder.encode(line)
+            data.append(0x0A)
+            out.write(data)
+        }
+        let scan = try JournalReader.scan(url) { record in
+            let text = record.text
+            try emit(Line(seq: record.sequence, type: record.type.description,
+                          time: JournalTime.iso8601(microseconds: record.receivedAt),
+                          flags: record.flags.rawValue, bytes: record.payload.count, text: text,
+                          sha256: text == nil ? SHA256Digest.hash(record.payload).hexString : nil))
+        }
+        if let footer = scan.footer {
+            try emit(Line(seq: footer.records, type: RecordType.sessionFooter.description, time: "", flags: 0,
+                          bytes: 0, text: String(decoding: try encoder.encode(footer), as: UTF8.self), sha256: nil))
+        }
+        if let damage = scan.damage {
+            FileHandle.standardError.write(Data("tapedeck dump: \(file): \(damage)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
+}
+
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check journals: record CRCs, sequence, hash chain, footer and its HMAC.",
+        discussion: "Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed.")
+
+    @Argument(help: "Journal files or directories to search for .tdj files.") var paths: [String]
+    @OptionGroup var key: JournalKeyOptions
+
+    func run() throws {
+        let journalKey = try key.load()
+        var files: [URL] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw ValidationError("\(path) does not exist")
+            }
+            let url = URL(fileURLWithPath: path)
+            files += isDirectory.boolValue ? JournalLayout.journals(under: url) : [url]
+        }
+        var bad = 0
+        for url in files {
+            do {
+                let scan = try JournalReader.scan(url, key: journalKey)
+                if let damage = scan.damage {
+                    bad += 1
+                    print("DAMAGED  \(url.path): \(damage)")
+                } else if let footer = scan.footer {
+                    var notes = "\(scan.recordCount) records, chain \(footer.chain.prefix(16))…"
+                    if footer.hmac != nil { notes += journalKey == nil ? ", HMAC present (not checked: no key given)" : ", HMAC ok" }
+                    if footer.recovered { notes += ", sealed by recovery" }
+                    print("OK       \(url.path): \(notes)")
+                } else {
+                    bad += 1
+                    print("UNSEALED \(url.path): \(scan.recordCount) intact records but no footer; if its session is over, run `tapedeck recover --seal \(url.path)`")
+                }
+            } catch {
+                bad += 1
+                print("DAMAGED  \(url.path): \(error)")
+            }
+        }
+        print("\(files.count - bad) ok, \(bad) not ok")
+        if bad > 0 { throw ExitCode(1) }
+    }
+}
+
+struct RecoverCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "recover",
+        abstract: "Cut a journal's torn or corrupt tail to a side file, keeping every intact block.",
+        discussion: "Tampered journals are reported and left untouched.")
+
+    @Argument(help: "Journal files.") var files: [String]
+    @Flag(help: "Also seal an unsealed journal with a transport-closed record and a recovery footer.") var seal = false
+    @OptionGroup var key: JournalKeyOptions
+
+    func run() throws {
+        let journalKey = try key.load()
+        for file in files {
+            let report = try JournalRecovery.recover(URL(fileURLWithPath: file), seal: seal, key: journalKey,
+                                                     receivedAt: wallClockMicroseconds())
+            print(report)
+            if report.damage?.kind == .tampered { throw ExitCode(1) }
+        }
+    }
+}
