@@ -1,0 +1,44 @@
+import HTTPTypes
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTPTypes
+
+/// hummingbird-websocket answers every refused upgrade with 400. Authentication failures must be
+/// 401 (and overload 503), so the upgrade check records the status it wants for its channel here,
+/// and `RefusalStatusHandler`, sitting in that channel's HTTP pipeline, rewrites the response head.
+final class UpgradeRefusals: Sendable {
+    static let shared = UpgradeRefusals()
+    private let statuses = NIOLockedValueBox<[ObjectIdentifier: HTTPResponse.Status]>([:])
+
+    func refuse(_ channel: any Channel, with status: HTTPResponse.Status) {
+        statuses.withLockedValue { $0[ObjectIdentifier(channel)] = status }
+        channel.closeFuture.whenComplete { _ in self.forget(channel) }
+    }
+
+    func take(_ channel: any Channel) -> HTTPResponse.Status? {
+        statuses.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    func forget(_ channel: any Channel) {
+        statuses.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+}
+
+final class RefusalStatusHandler: ChannelOutboundHandler, RemovableChannelHandler {
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        var part = unwrapOutboundIn(data)
+        if case .head(var head) = part, head.status == .badRequest, let status = UpgradeRefusals.shared.take(context.channel) {
+            head.status = status
+            if status == .unauthorized { head.headerFields[.wwwAuthenticate] = "ApiKey" }
+            part = .head(head)
+        }
+        context.write(wrapOutboundOut(part), promise: promise)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        UpgradeRefusals.shared.forget(context.channel)
+    }
+}

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import Journal
+import Server
+
+struct KeysCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keys",
+        abstract: "Manage organizations' API keys (stored hashed; secrets are shown once).",
+        subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
+
+    struct DataOptions: ParsableArguments {
+        @Option(help: "Data directory holding tapedeck.sqlite and master.key.") var data = "data"
+        func store() throws -> KeyStore { try KeyStore.open(dataDirectory: URL(fileURLWithPath: data)) }
+    }
+
+    static func show(_ issued: IssuedKey) {
+        print("""
+        organization:  \(issued.info.organization)
+        key id:        \(issued.info.id)
+        api key:       \(issued.apiKey)
+        client secret: \(issued.clientSecret)   (AudioHook request signatures)
+
+        Store both now: they are not shown again and cannot be recovered.
+        """)
+    }
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an API key for an organization (created if new).")
+        @Option(help: "Organization name (letters, digits, '-', '_', '.').") var org: String
+        @Option(help: "A note to recognise the key by.") var label = ""
+        @OptionGroup var options: DataOptions
+        func run() throws { KeysCommand.show(try options.store().create(organization: org, label: label)) }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List keys (ids and state, never secrets).")
+        @Option(help: "Only this organization's keys.") var org: String?
+        @OptionGroup var options: DataOptions
+        func run() throws {
+            let keys = try options.store().list(organization: org)
+            if keys.isEmpty { print("no keys"); return }
+            print("ID          ORGANIZATION          CREATED (UTC)                STATE     LABEL")
+            for key in keys {
+                let state = key.revokedAt == nil ? "active" : "revoked"
+                let org = key.organization.padding(toLength: 20, withPad: " ", startingAt: 0)
+                print("\(key.id)  \(org)  \(JournalTime.iso8601(microseconds: key.createdAt))  \(state.padding(toLength: 8, withPad: " ", startingAt: 0))  \(key.label)")
+            }
+        }
+    }
+
+    struct Revoke: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: new connections with it get 401.")
+        @Argument(help: "Key id (from `keys list`).") var id: String
+        @OptionGroup var options: DataOptions
+        func run() throws {
+            try options.store().revoke(id: id)
+            print("revoked \(id)")
+        }
+    }
+
+    struct Rotate: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Issue a replacement key for the same organization and revoke the old one.")
+        @Argument(help: "Key id to replace.") var id: String
+        @OptionGroup var options: DataOptions
+        func run() throws {
+            let issued = try options.store().rotate(id: id)
+            print("revoked \(id); its replacement:")
+            KeysCommand.show(issued)
+        }
+    }
+}
