@@ -1,0 +1,17 @@
+import Hummingbird
+import HummingbirdWebSocket
+import NIOCore
+
+/// Request context for the stream endpoint: keeps the channel, so an upgrade refusal can be
+/// tied to its connection (see `UpgradeRefusals`) and the peer address logged.
+public struct StreamRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<StreamRequestContext>
+    public let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        channel = source.channel
+    }
+}
