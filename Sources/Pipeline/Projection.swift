@@ -1,0 +1,137 @@
+import Foundation
+
+/// One session's line in `results/<org>/<day>/<session-id>.csv`.
+public struct SessionRow: Equatable, Sendable {
+    public static let columns = [
+        "session_id", "organization", "conversation_id", "participant_id", "dialect",
+        "start", "end", "duration_s", "language", "transcript",
+        "summary", "sentiment", "emotion", "agent_score", "process_issues", "repeated_problems", "marketing_mentions",
+        "analysis_json", "engine", "analyzer",
+    ]
+
+    public var sessionId = ""
+    public var organization = ""
+    public var conversationId = ""
+    public var participantId = ""
+    public var dialect = ""
+    /// ISO 8601 UTC, from journaled receive times.
+    public var start = ""
+    public var end = ""
+    /// Seconds of call audio, three decimals.
+    public var duration = ""
+    public var language = ""
+    /// `speaker: text` per utterance, one per line, in call order.
+    public var transcript = ""
+    public var summary = ""
+    public var sentiment = ""
+    public var emotion = ""
+    public var agentScore = ""
+    public var processIssues = ""
+    public var repeatedProblems = ""
+    public var marketingMentions = ""
+    /// The full structured analysis, canonical JSON.
+    public var analysisJSON = ""
+    public var engine = ""
+    public var analyzer = ""
+
+    public init() {}
+
+    public var fields: [String] {
+        [sessionId, organization, conversationId, participantId, dialect, start, end, duration, language, transcript,
+         summary, sentiment, emotion, agentScore, processIssues, repeatedProblems, marketingMentions,
+         analysisJSON, engine, analyzer]
+    }
+
+    public init(fields: [String]) throws {
+        guard fields.count == Self.columns.count else { throw ProjectionError.wrongColumnCount(fields.count, Self.columns.count) }
+        (sessionId, organization, conversationId, participantId, dialect) = (fields[0], fields[1], fields[2], fields[3], fields[4])
+        (start, end, duration, language, transcript) = (fields[5], fields[6], fields[7], fields[8], fields[9])
+        (summary, sentiment, emotion, agentScore) = (fields[10], fields[11], fields[12], fields[13])
+        (processIssues, repeatedProblems, marketingMentions) = (fields[14], fields[15], fields[16])
+        (analysisJSON, engine, analyzer) = (fields[17], fields[18], fields[19])
+    }
+}
+
+/// One utterance's line in `<session-id>.utterances.csv`.
+public struct UtteranceRow: Equatable, Sendable {
+    public static let columns = ["start_s", "end_s", "speaker", "language", "text", "sentiment"]
+    public var start: String
+    public var end: String
+    public var speaker: String
+    public var language: String
+    public var text: String
+    public var sentiment: String
+
+    public init(start: String, end: String, speaker: String, language: String, text: String, sentiment: String) {
+        (self.start, self.end, self.speaker, self.language, self.text, self.sentiment) = (start, end, speaker, language, text, sentiment)
+    }
+
+    public var fields: [String] { [start, end, speaker, language, text, sentiment] }
+}
+
+public enum ProjectionError: Error, Equatable, CustomStringConvertible {
+    case wrongColumnCount(Int, Int)
+    case wrongHeader(String)
+
+    public var description: String {
+        switch self {
+        case let .wrongColumnCount(got, want): return "a session CSV row has \(got) fields, expected \(want): was it written by another version?"
+        case let .wrongHeader(path): return "\(path) does not start with the Tapedeck session header row"
+        }
+    }
+}
+
+/// Writes a finished session's CSV files, atomically, under `results/<org>/<day>/`.
+public struct Projector: Sendable {
+    public var root: URL
+
+    public init(root: URL) { self.root = root }
+
+    public func sessionURL(organization: String, day: String, sessionId: String) -> URL {
+        root.appendingPathComponent(organization).appendingPathComponent(day).appendingPathComponent("\(sessionId).csv")
+    }
+
+    /// Renders both files; the bytes depend only on the rows (no clock, no locale).
+    public static func render(session: SessionRow, utterances: [UtteranceRow]) -> (session: Data, utterances: Data) {
+        let sessionText = CSV.line(SessionRow.columns) + CSV.line(session.fields)
+        let utteranceText = CSV.line(UtteranceRow.columns) + utterances.map { CSV.line($0.fields) }.joined()
+        return (Data(sessionText.utf8), Data(utteranceText.utf8))
+    }
+
+    @discardableResult
+    public func write(session: SessionRow, utterances: [UtteranceRow], day: String) throws -> URL {
+        let url = sessionURL(organization: session.organization, day: day, sessionId: session.sessionId)
+        let (sessionData, utteranceData) = Self.render(session: session, utterances: utterances)
+        try AtomicFile.write(utteranceData, to: url.deletingLastPathComponent().appendingPathComponent("\(session.sessionId).utterances.csv"))
+        try AtomicFile.write(sessionData, to: url)
+        return url
+    }
+}
+
+/// Merges per-session CSVs into one sheet (`tapedeck export`).
+public enum Exporter {
+    /// Session CSVs of `organization` whose day folder is within `from...to` (yyyy-mm-dd, inclusive).
+    public static func sessionFiles(root: URL, organization: String, from: String, to: String) -> [URL] {
+        let orgDirectory = root.appendingPathComponent(organization)
+        guard let days = try? FileManager.default.contentsOfDirectory(atPath: orgDirectory.path) else { return [] }
+        var files: [URL] = []
+        for day in days.sorted() where day >= from && day <= to {
+            let dayDirectory = orgDirectory.appendingPathComponent(day)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dayDirectory.path)) ?? []
+            for name in names.sorted() where name.hasSuffix(".csv") && !name.hasSuffix(".utterances.csv") && !name.hasPrefix(".") {
+                files.append(dayDirectory.appendingPathComponent(name))
+            }
+        }
+        return files
+    }
+
+    public static func merge(_ files: [URL]) throws -> Data {
+        var text = CSV.line(SessionRow.columns)
+        for file in files {
+            let rows = try CSV.parse(try String(contentsOf: file, encoding: .utf8))
+            guard rows.first == SessionRow.columns else { throw ProjectionError.wrongHeader(file.path) }
+            for row in rows.dropFirst() { text += CSV.line(try SessionRow(fields: row).fields) }
+        }
+        return Data(text.utf8)
+    }
+}
