@@ -1,0 +1,86 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOSSL
+import ServiceLifecycle
+
+/// Counts live sessions so the server can refuse new ones (503) beyond its limit.
+final class SessionCounter: Sendable {
+    private let count = NIOLockedValueBox(0)
+    let limit: Int
+    init(limit: Int) { self.limit = limit }
+    func tryEnter() -> Bool { count.withLockedValue { if $0 >= limit { return false }; $0 += 1; return true } }
+    func leave() { count.withLockedValue { $0 -= 1 } }
+    var current: Int { count.withLockedValue { $0 } }
+}
+
+/// Builds the Hummingbird application: the stream endpoint and a health check.
+public enum TapedeckServer {
+    public static func makeApplication<Core: SessionCore>(
+        configuration: ServerConfiguration,
+        store: KeyStore,
+        core: Core.Type,
+        components: [String: String] = [:],
+        verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
+        logger: Logger = Logger(label: "tapedeck"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let authenticator = Authenticator(store: store, verifySignature: verifySignature)
+        let sessions = SessionCounter(limit: configuration.maxConcurrentSessions)
+
+        let router = Router()
+        router.get("/health") { _, _ in "ok\n" }
+
+        let streamRouter = Router(context: StreamRequestContext.self)
+        streamRouter.ws(RouterPath(configuration.streamPath)) { request, context in
+            switch authenticator.authenticate(request) {
+            case .refused(let reason):
+                // The reason is for the server log; the client only learns "401".
+                context.logger.notice("refused stream connection", metadata: ["reason": "\(reason)", "peer": "\(context.channel.remoteAddress?.description ?? "?")"])
+                UpgradeRefusals.shared.refuse(context.channel, with: .unauthorized)
+                return .dontUpgrade
+            case .accepted:
+                guard sessions.tryEnter() else {
+                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                    return .dontUpgrade
+                }
+                sessions.leave()  // counted for real once the session runs
+                return .upgrade([:])
+            }
+        } onUpgrade: { inbound, outbound, context in
+            guard case .accepted(_, let facts) = authenticator.authenticate(context.request) else { return }
+            guard sessions.tryEnter() else { return }
+            defer { sessions.leave() }
+            var sessionLogger = context.logger
+            sessionLogger[metadataKey: "org"] = "\(facts.organization)"
+            sessionLogger[metadataKey: "key"] = "\(facts.keyId)"
+            let session = LiveSession<Core>(facts: facts, configuration: configuration, components: components, logger: sessionLogger)
+            let url = await session.run(inbound: inbound, outbound: outbound)
+            await onSessionEnd(url)
+        }
+
+        let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
+            http1: .init(additionalChannelHandlers: [RefusalStatusHandler()], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
+            ws: .init(maxFrameSize: configuration.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
+        )
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: streamRouter, configuration: webSocket)
+        if let certificate = configuration.tlsCertificate, let privateKey = configuration.tlsPrivateKey {
+            let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(privateKey))
+            server = try .tls(server, tlsConfiguration: tls)
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tapedeck"),
+            onServerRunning: onServerRunning,
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import Hummingbird
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import ServiceLifecycle
+@testable import Journal
+@testable import Server
+
+/// A real server on a loopback port, with its own journal and data directories.
+final class ServerHarness: @unchecked Sendable {
+    let root: URL
+    let store: KeyStore
+    var configuration = ServerConfiguration()
+    private(set) var port = 0
+    private var task: Task<Void, Error>?
+    private let ended = SessionEnds()
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-server-\(UUID().uuidString)")
+        configuration.journalDirectory = root.appendingPathComponent("journal")
+        configuration.dataDirectory = root.appendingPathComponent("data")
+        configuration.resultsDirectory = root.appendingPathComponent("results")
+        configuration.port = 0
+        store = try KeyStore.open(dataDirectory: configuration.dataDirectory)
+    }
+
+    func start<Core: SessionCore>(_ core: Core.Type, verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool = { _, _, _ in false }) async throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let ended = self.ended
+        let app = try TapedeckServer.makeApplication(
+            configuration: configuration, store: store, core: core, verifySignature: verifySignature, logger: logger,
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            onSessionEnd: { url in await ended.add(url) })
+        task = Task { try await app.run() }
+        for await p in stream { port = p; break }
+    }
+
+    func stop() async {
+        task?.cancel()
+        _ = try? await task?.value
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    var url: String { "ws://127.0.0.1:\(port)\(configuration.streamPath)" }
+
+    /// Waits until `count` sessions have ended and their journals are closed.
+    func endedSessions(_ count: Int) async -> [URL] {
+        for _ in 0..<400 {
+            let urls = await ended.urls
+            if urls.count >= count { return urls }
+            try? await Task.sleep(nanoseconds: 25_000_000)
+        }
+        return await ended.urls
+    }
+
+    /// Sends a bare upgrade request and returns the HTTP status code the server answered with.
+    func upgradeStatus(path: String, headers: [String: String] = [:]) throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { throw ServerError.io("connect failed") }
+        var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        for (name, value) in headers { request += "\(name): \(value)\r\n" }
+        request += "\r\n"
+        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        var buffer = [UInt8](repeating: 0, count: 1024)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        let text = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+        let parts = text.split(separator: " ")
+        guard parts.count >= 2, let status = Int(parts[1]) else { throw ServerError.io("no HTTP status in \(text.prefix(60))") }
+        return status
+    }
+}
+
+actor SessionEnds {
+    var urls: [URL] = []
+    func add(_ url: URL?) { if let url { urls.append(url) } }
+}

@@ -1,0 +1,98 @@
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Testing
+@testable import Journal
+@testable import Server
+
+/// A minimal core for transport-level tests: names the session after the first text message and
+/// answers every text message with "ack:<text>"; "bye" asks the server to close.
+struct EchoCore: SessionCore {
+    var identified = false
+    init(facts: ConnectionFacts) {}
+    mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
+        guard record.type == .inboundText, let text = record.text else { return [] }
+        var effects: [SessionEffect] = []
+        if !identified {
+            identified = true
+            effects.append(.identified(sessionId: "echo-\(text)", details: "{}"))
+        }
+        effects.append(.send("ack:\(text)"))
+        if text == "bye" { effects.append(.closeSocket) }
+        return effects
+    }
+}
+
+@Suite(.serialized) struct TransportTests {
+    @Test func unknownOrMissingKeysGet401BeforeTheUpgrade() async throws {
+        let harness = try ServerHarness()
+        try await harness.start(EchoCore.self)
+        defer { Task { await harness.stop() } }
+        let issued = try harness.store.create(organization: "acme")
+        #expect(try harness.upgradeStatus(path: "/v1/stream") == 401)
+        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=tdk_aaaaaaaaaa_nope") == 401)
+        #expect(try harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": "garbage"]) == 401)
+        // AudioHook-style request with a valid key but no signature.
+        #expect(try harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": issued.apiKey, "Audiohook-Session-Id": UUID().uuidString]) == 401)
+        try harness.store.revoke(id: issued.info.id)
+        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=\(issued.apiKey)") == 401)
+        let fresh = try harness.store.create(organization: "acme")
+        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=\(fresh.apiKey)") == 101)
+        #expect(try harness.upgradeStatus(path: "/elsewhere?x-api-key=\(fresh.apiKey)") != 101)
+    }
+
+    @Test func everyFrameIsJournaledAndTheJournalIsSealed() async throws {
+        let harness = try ServerHarness()
+        try await harness.start(EchoCore.self)
+        defer { Task { await harness.stop() } }
+        let issued = try harness.store.create(organization: "acme")
+        let received = ReceivedMessages()
+        try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
+            try await outbound.write(.text("hello"))
+            try await outbound.write(.binary(.init(bytes: [1, 2, 3, 4])))
+            try await outbound.write(.text("bye"))
+            for try await message in inbound.messages(maxSize: 1 << 16) {
+                if case .text(let text) = message { await received.add(text) }
+            }
+        }
+        #expect(await received.texts == ["ack:hello", "ack:bye"])
+        let urls = await harness.endedSessions(1)
+        let url = try #require(urls.first)
+        #expect(url.path.contains("/journal/acme/"))
+        #expect(url.lastPathComponent == "echo-hello.tdj")
+        let (scan, records) = try JournalReader.readAll(url)
+        #expect(scan.isSealedAndIntact)
+        #expect(records.map(\.type) == [.sessionHeader, .inboundText, .outbound, .inboundBinary, .inboundText, .outbound, .transportClosed])
+        let header = try SessionHeader.decode(records[0].payload)
+        #expect(header.facts.organization == "acme")
+        #expect(header.facts.keyId == issued.info.id)
+        #expect(header.facts.dialect == "seed")
+        #expect(header.facts.query["x-api-key"] == nil, "the API key must never be journaled")
+        #expect(records[3].payload == [1, 2, 3, 4])
+        #expect(records.last?.text == #"{"reason":"server closed"}"#)
+        let bytes = try Data(contentsOf: url)
+        #expect(bytes.range(of: Data(issued.apiKey.utf8)) == nil)
+    }
+
+    @Test func aDroppedConnectionIsJournaledAsTransportClosed() async throws {
+        let harness = try ServerHarness()
+        try await harness.start(EchoCore.self)
+        defer { Task { await harness.stop() } }
+        let issued = try harness.store.create(organization: "globex")
+        try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
+            try await outbound.write(.text("dropping"))
+            for try await _ in inbound.messages(maxSize: 1 << 16) { break }
+            // Leave without a protocol close: the client just goes away.
+        }
+        let url = try #require(await harness.endedSessions(1).first)
+        let (scan, records) = try JournalReader.readAll(url)
+        #expect(scan.isSealedAndIntact)
+        #expect(records.last?.type == .transportClosed)
+        #expect(records.last?.text == #"{"reason":"client closed"}"#)
+    }
+}
+
+actor ReceivedMessages {
+    var texts: [String] = []
+    func add(_ text: String) { texts.append(text) }
+}
