@@ -53,8 +53,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server",
+            "Journal", "Pipeline", "Server", "StreamProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)

@@ -1,6 +1,7 @@
 import Foundation
 import HummingbirdWebSocket
 import Journal
+import Pipeline
 import Logging
 import NIOCore
 import ServiceLifecycle

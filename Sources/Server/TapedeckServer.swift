@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS

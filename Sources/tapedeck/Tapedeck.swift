@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Tapedeck: ParsableCommand {
+struct Tapedeck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tapedeck",
         abstract: "Real-time speech analytics server.",
-        subcommands: [KeysCommand.self, ExportCommand.self, DumpCommand.self, VerifyCommand.self, RecoverCommand.self]
+        subcommands: [ServeCommand.self, KeysCommand.self, ExportCommand.self, DumpCommand.self, VerifyCommand.self, RecoverCommand.self]
     )
 }

@@ -1,0 +1,25 @@
+import Foundation
+import Hummingbird
+import Logging
+import StreamProtocol
+
+/// Checks AudioHook request signatures against the wall clock (the only clock read here is
+/// at the HTTP layer; nothing derived from the journal depends on it).
+public enum SignatureCheck {
+    public static func verifier(window: RequestSignature.Window = .init(), logger: Logger) -> @Sendable (Request, [UInt8], String) -> Bool {
+        { request, secret, apiKey in
+            var headers: [String: String] = [:]
+            for field in request.headers {
+                let name = field.name.canonicalName
+                headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+            }
+            let signed = RequestSignature.Request(target: request.uri.description, authority: headers["host"] ?? "", headers: headers)
+            switch RequestSignature.verify(signed, clientSecret: secret, apiKey: apiKey, now: Int64(Date().timeIntervalSince1970), window: window) {
+            case .success: return true
+            case .failure(let failure):
+                logger.notice("AudioHook signature refused", metadata: ["reason": "\(failure)"])
+                return false
+            }
+        }
+    }
+}

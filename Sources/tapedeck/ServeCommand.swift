@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Journal
+import Logging
+import Pipeline
+import Server
+
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the speech analytics server (WebSocket endpoint for the seed and AudioHook dialects).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+    @Option(help: "WebSocket path.") var path = "/v1/stream"
+    @Option(help: "Journal directory.") var journal = "journal"
+    @Option(help: "Data directory (API keys, master key).") var data = "data"
+    @Option(help: "Results directory (CSV files).") var results = "results"
+    @Option(help: "TLS certificate chain (PEM) for wss://.") var tlsCert: String?
+    @Option(help: "TLS private key (PEM) for wss://.") var tlsKey: String?
+    @Option(help: "Journal sync policy: always, interval, interval:<seconds>:<bytes>, never.") var journalSync = "interval"
+    @Option(help: "Server journal key file ('<key-id>:<hex secret>') to HMAC journal footers.") var journalKeyFile: String?
+    @Option(help: "Largest WebSocket frame/message in bytes.") var maxFrameSize = 1 << 16
+    @Option(help: "Seconds without client traffic before a session is closed.") var idleTimeout = 60.0
+    @Option(help: "Most concurrent sessions; more are refused with 503.") var maxSessions = 256
+    @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+
+    func validate() throws {
+        guard SyncPolicy(argument: journalSync) != nil else { throw ValidationError("--journal-sync must be always, interval, interval:<seconds>:<bytes> or never") }
+        guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 1-65535") }
+        guard maxFrameSize >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024") }
+    }
+
+    func run() async throws {
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.streamPath = path
+        configuration.journalDirectory = URL(fileURLWithPath: journal)
+        configuration.dataDirectory = URL(fileURLWithPath: data)
+        configuration.resultsDirectory = URL(fileURLWithPath: results)
+        configuration.tlsCertificate = tlsCert
+        configuration.tlsPrivateKey = tlsKey
+        configuration.journalSync = SyncPolicy(argument: journalSync) ?? .default
+        configuration.journalKey = try journalKeyFile.map(JournalKeyFile.load)
+        configuration.maxFrameSize = maxFrameSize
+        configuration.idleTimeoutSeconds = idleTimeout
+        configuration.maxConcurrentSessions = maxSessions
+
+        var logger = Logger(label: "tapedeck")
+        logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+        let store = try KeyStore.open(dataDirectory: configuration.dataDirectory)
+        if try store.list().allSatisfy({ $0.revokedAt != nil }) {
+            logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
+        }
+        let scheme = tlsCert == nil ? "ws" : "wss"
+        let app = try TapedeckServer.makeApplication(
+            configuration: configuration, store: store, core: SessionReducer.self,
+            components: ["protocol": "seed+audiohook-v2"],
+            verifySignature: SignatureCheck.verifier(logger: logger), logger: logger,
+            onServerRunning: { channel in
+                let bound = channel.localAddress?.port ?? configuration.port
+                logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
+            })
+        try await app.runService()
+    }
+}
