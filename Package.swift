@@ -73,7 +73,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server",
+            "Server", "Pipeline", "StreamProtocol", "Journal",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

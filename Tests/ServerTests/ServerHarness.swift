@@ -6,6 +6,7 @@ import NIOCore
 import ServiceLifecycle
 @testable import Journal
 @testable import Server
+import Pipeline
 
 /// A real server on a loopback port, with its own journal and data directories.
 final class ServerHarness: @unchecked Sendable {

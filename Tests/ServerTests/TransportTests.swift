@@ -4,6 +4,7 @@ import Logging
 import Testing
 @testable import Journal
 @testable import Server
+import Pipeline
 
 /// A minimal core for transport-level tests: names the session after the first text message and
 /// answers every text message with "ack:<text>"; "bye" asks the server to close.
