@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["CStemmer"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [
-            "Pipeline", "Journal", "StreamProtocol", "CCrypto",
+            "Pipeline", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "StreamProtocol",
+            "Journal", "Pipeline", "Server", "StreamProtocol", "Audio",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -13,7 +13,9 @@ public enum SignatureCheck {
                 let name = field.name.canonicalName
                 headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
             }
-            let signed = RequestSignature.Request(target: request.uri.description, authority: headers["host"] ?? "", headers: headers)
+            // HTTP/1 Host arrives as the :authority pseudo-header, not as a header field.
+            let authority = request.head.authority ?? headers["host"] ?? ""
+            let signed = RequestSignature.Request(target: request.head.path ?? request.uri.description, authority: authority, headers: headers)
             switch RequestSignature.verify(signed, clientSecret: secret, apiKey: apiKey, now: Int64(Date().timeIntervalSince1970), window: window) {
             case .success: return true
             case .failure(let failure):
