@@ -63,8 +63,26 @@ public struct Resampler: Sendable {
         history = [Float](repeating: 0, count: tapsPerPhase)
     }
 
-    /// Samples of delay the filter adds, in output samples.
-    public var latency: Int { (tapsPerPhase / 2) * up / down }
+    /// Delay the filter adds, in output samples: output `n` represents input time
+    /// `(n - delay) * inputRate / outputRate`. (The history starts with one filter length of
+    /// silence, and the linear-phase filter's centre lags its newest tap by half its length.)
+    public var delay: Double { up == down ? 0 : (Double(up) + Double(tapsPerPhase * up - 1) / 2) / Double(down) }
+
+    /// Whole-output-sample latency, for callers that only need an upper bound.
+    public var latency: Int { Int(delay.rounded(.up)) }
+
+    /// Converts a complete signal: delay-compensated, exactly `count * outputRate / inputRate`
+    /// samples (rounded), so a 1 s input gives a 1 s output.
+    public static func convert(_ samples: [Float], from inputRate: Int, to outputRate: Int) -> [Float] {
+        guard inputRate != outputRate else { return samples }
+        var resampler = Resampler(inputRate: inputRate, outputRate: outputRate)
+        let wanted = Int((Double(samples.count) * Double(outputRate) / Double(inputRate)).rounded())
+        var output = resampler.process(samples) + resampler.flush()
+        let skip = Int(resampler.delay.rounded())
+        output = Array(output.dropFirst(skip).prefix(wanted))
+        if output.count < wanted { output += [Float](repeating: 0, count: wanted - output.count) }
+        return output
+    }
 
     public mutating func process(_ input: [Float]) -> [Float] {
         if up == down { return input }
@@ -94,6 +112,7 @@ public struct Resampler: Sendable {
 
     /// Emits what the filter still holds (end of stream), by feeding silence.
     public mutating func flush() -> [Float] {
-        process([Float](repeating: 0, count: tapsPerPhase))
+        guard up != down else { return [] }
+        return process([Float](repeating: 0, count: tapsPerPhase))
     }
 }

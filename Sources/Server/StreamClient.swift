@@ -67,17 +67,13 @@ public struct StreamClient: Sendable {
     public static func frames(for audio: AudioBuffer, dialect: Dialect) -> (frames: [[UInt8]], frameSeconds: Double, channels: [String]) {
         switch dialect {
         case .seed:
-            var resampler = Resampler(inputRate: audio.sampleRate, outputRate: 16000)
-            let samples = resampler.process(audio.mono) + resampler.flush()
+            let samples = Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
             let bytes = PCM.bytesLE(samples)
             return (stride(from: 0, to: bytes.count, by: 16000).map { Array(bytes[$0..<min($0 + 16000, bytes.count)]) }, 0.5, ["mono"])
         case .audiohook:
             let sources = audio.channels.count >= 2 ? Array(audio.channels.prefix(2)) : [audio.mono]
             var converted: [[Float]] = []
-            for channel in sources {
-                var resampler = Resampler(inputRate: audio.sampleRate, outputRate: 8000)
-                converted.append(resampler.process(channel) + resampler.flush())
-            }
+            for channel in sources { converted.append(Resampler.convert(channel, from: audio.sampleRate, to: 8000)) }
             let length = converted.map(\.count).min() ?? 0
             let bytes = PCM.muLawInterleaved(converted.map { Array($0.prefix(length)) })
             let frameBytes = 1600 * converted.count

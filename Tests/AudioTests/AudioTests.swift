@@ -94,3 +94,17 @@ func rms(_ x: ArraySlice<Float>) -> Double {
         #expect(throws: AudioError.notWAV("no fmt chunk")) { try WAVFile.decode(riffOnly) }
     }
 }
+
+@Suite struct ConvertTests {
+    @Test func convertKeepsDurationAndAlignment() {
+        // A click at 0.5 s must stay at 0.5 s after conversion.
+        var input = [Float](repeating: 0, count: 8000)
+        input[4000] = 1
+        let output = Resampler.convert(input, from: 8000, to: 16000)
+        #expect(output.count == 16000)
+        let peak = output.indices.max { abs(output[$0]) < abs(output[$1]) }!
+        #expect(abs(peak - 8000) <= 1, "click moved to sample \(peak)")
+        #expect(Resampler.convert(input, from: 8000, to: 8000) == input)
+        #expect(Resampler.convert([Float](repeating: 0.1, count: 44100), from: 44100, to: 16000).count == 16000)
+    }
+}
