@@ -40,9 +40,14 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     func stop() async {
+        await stopKeepingFiles()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Cancels the server (a graceful shutdown) and waits for it to finish.
+    func stopKeepingFiles() async {
         task?.cancel()
         _ = try? await task?.value
-        try? FileManager.default.removeItem(at: root)
     }
 
     var url: String { "ws://127.0.0.1:\(port)\(configuration.streamPath)" }
