@@ -1,1 +1,0 @@
-// The Recognition module; see docs/DESIGN.md for its place in the data flow.
