@@ -1,0 +1,113 @@
+import CBLAS
+import Foundation
+
+/// Dense layer `y = x·Wᵀ + b` with W stored `out × in`, as CTranslate2 stores it.
+struct Linear: Sendable {
+    let weight: [Float]
+    let bias: [Float]?
+    let inputs: Int
+    let outputs: Int
+
+    init(_ model: CTranslate2Model, _ prefix: String) throws {
+        let tensor = try model.tensor(prefix + "/weight")
+        guard tensor.shape.count == 2 else { throw RecognitionError.badConfig("\(prefix)/weight is not a matrix") }
+        outputs = tensor.shape[0]
+        inputs = tensor.shape[1]
+        weight = try model.floats(prefix + "/weight")
+        bias = model.tensors[prefix + "/bias"] != nil ? try model.floats(prefix + "/bias") : nil
+    }
+
+    /// `x` is `rows × inputs`; returns `rows × outputs`.
+    func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+        var y = [Float](repeating: 0, count: rows * outputs)
+        if let bias {
+            for r in 0..<rows { y.withUnsafeMutableBufferPointer { p in for o in 0..<outputs { p[r * outputs + o] = bias[o] } } }
+        }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
+                    1, x, Int32(inputs), weight, Int32(inputs), bias == nil ? 0 : 1, &y, Int32(outputs))
+        return y
+    }
+}
+
+struct LayerNorm: Sendable {
+    let gamma: [Float]
+    let beta: [Float]
+
+    init(_ model: CTranslate2Model, _ prefix: String) throws {
+        gamma = try model.floats(prefix + "/gamma")
+        beta = try model.floats(prefix + "/beta")
+    }
+
+    func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+        let width = gamma.count
+        var y = [Float](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeMutableBufferPointer { ys in
+                for r in 0..<rows {
+                    let base = r * width
+                    var mean: Float = 0
+                    for i in 0..<width { mean += xs[base + i] }
+                    mean /= Float(width)
+                    var variance: Float = 0
+                    for i in 0..<width { let d = xs[base + i] - mean; variance += d * d }
+                    variance /= Float(width)
+                    let scale = 1 / (variance + 1e-5).squareRoot()
+                    for i in 0..<width { ys[base + i] = (xs[base + i] - mean) * scale * gamma[i] + beta[i] }
+                }
+            }
+        }
+        return y
+    }
+}
+
+/// Exact GELU (erf form), as Whisper uses.
+@inline(__always)
+func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * 0.70710678118654752)) }
+
+func geluInPlace(_ x: inout [Float]) {
+    x.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = gelu(p[i]) } }
+}
+
+func addInPlace(_ x: inout [Float], _ y: [Float]) {
+    x.withUnsafeMutableBufferPointer { p in y.withUnsafeBufferPointer { q in for i in 0..<p.count { p[i] += q[i] } } }
+}
+
+/// Multi-head scaled dot-product attention.
+/// `q` is `queries × width`, `k`/`v` are `keys × width` (row strides given), heads split the width.
+/// With `causalOffset`, query i may attend to keys 0...(causalOffset + i).
+func attention(q: [Float], queries: Int, k: UnsafePointer<Float>, v: UnsafePointer<Float>, keys: Int, keyStride: Int,
+               width: Int, heads: Int, causalOffset: Int? = nil) -> [Float] {
+    let headWidth = width / heads
+    let scale = 1 / Float(headWidth).squareRoot()
+    var out = [Float](repeating: 0, count: queries * width)
+    var scores = [Float](repeating: 0, count: queries * keys)
+    for h in 0..<heads {
+        q.withUnsafeBufferPointer { qp in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(queries), Int32(keys), Int32(headWidth),
+                        scale, qp.baseAddress! + h * headWidth, Int32(width), k + h * headWidth, Int32(keyStride),
+                        0, &scores, Int32(keys))
+        }
+        scores.withUnsafeMutableBufferPointer { s in
+            for i in 0..<queries {
+                let limit = causalOffset.map { min(keys, $0 + i + 1) } ?? keys
+                var peak = -Float.infinity
+                for j in 0..<limit { peak = max(peak, s[i * keys + j]) }
+                var sum: Float = 0
+                for j in 0..<limit { let e = exp(s[i * keys + j] - peak); s[i * keys + j] = e; sum += e }
+                let inverse = 1 / sum
+                for j in 0..<limit { s[i * keys + j] *= inverse }
+                for j in limit..<keys { s[i * keys + j] = 0 }
+            }
+        }
+        out.withUnsafeMutableBufferPointer { op in
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(queries), Int32(headWidth), Int32(keys),
+                        1, scores, Int32(keys), v + h * headWidth, Int32(keyStride), 0, op.baseAddress! + h * headWidth, Int32(width))
+        }
+    }
+    return out
+}
+
+/// Sets OpenBLAS's thread count (process-wide).
+public func setMatrixThreads(_ count: Int) {
+    openblas_set_num_threads(Int32(max(1, count)))
+}

@@ -1,0 +1,34 @@
+import Foundation
+
+/// Names everything a transcript depends on, for journal headers and caches.
+public struct EngineIdentity: Codable, Hashable, Sendable, CustomStringConvertible {
+    public var engine: String
+    public var model: String
+    public var modelDigest: String
+    public var options: String
+
+    public var description: String { "\(engine) \(model)@\(modelDigest.prefix(12)) \(options)" }
+}
+
+public struct RecognizedWord: Codable, Equatable, Sendable {
+    public var text: String
+    /// Seconds from the start of the samples given to `transcribe`.
+    public var start: Double
+    public var end: Double
+    public var probability: Float
+}
+
+public struct Transcription: Codable, Equatable, Sendable {
+    public var text: String
+    public var language: String
+    public var languageProbability: Float
+    public var noSpeechProbability: Float
+    public var averageLogProbability: Float
+    public var words: [RecognizedWord]
+}
+
+/// Speech to text. `samples` are 16 kHz mono in [-1, 1]; `language` nil detects it.
+public protocol SpeechRecognizer: Sendable {
+    var identity: EngineIdentity { get }
+    func transcribe(_ samples: [Float], language: String?) throws -> Transcription
+}

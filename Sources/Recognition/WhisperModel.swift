@@ -1,0 +1,203 @@
+import CBLAS
+import Foundation
+
+/// Whisper's weights, converted once to Float at load, and the forward passes.
+/// Read-only after init, so one instance serves concurrent transcriptions.
+final class WhisperModel: @unchecked Sendable {
+    struct SelfAttention {
+        let norm: LayerNorm
+        let qkv: Linear       // fused query, key, value
+        let output: Linear
+    }
+
+    struct CrossAttention {
+        let norm: LayerNorm
+        let query: Linear
+        let keyValue: Linear  // fused key, value over the encoder output
+        let output: Linear
+    }
+
+    struct FeedForward {
+        let norm: LayerNorm
+        let up: Linear
+        let down: Linear
+
+        func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+            var h = up(norm(x, rows: rows), rows: rows)
+            geluInPlace(&h)
+            return down(h, rows: rows)
+        }
+    }
+
+    struct EncoderLayer { let attention: SelfAttention; let ffn: FeedForward }
+    struct DecoderLayer { let attention: SelfAttention; let cross: CrossAttention; let ffn: FeedForward }
+
+    let width: Int
+    let melCount: Int
+    let encoderHeads: Int
+    let decoderHeads: Int
+    let vocabularySize: Int
+    let maxTextPositions: Int
+
+    private let conv1: (weight: [Float], bias: [Float])
+    private let conv2: (weight: [Float], bias: [Float])
+    private let encoderPositions: [Float]
+    private let encoderLayers: [EncoderLayer]
+    private let encoderNorm: LayerNorm
+    let embeddings: [Float]
+    private let decoderPositions: [Float]
+    let decoderLayers: [DecoderLayer]
+    private let decoderNorm: LayerNorm
+
+    init(_ model: CTranslate2Model) throws {
+        let conv1Shape = try model.tensor("encoder/conv1/weight").shape
+        width = conv1Shape[0]
+        melCount = conv1Shape[1]
+        encoderHeads = try model.integer("encoder/num_heads")
+        decoderHeads = try model.integer("decoder/num_heads")
+        let embeddingShape = try model.tensor("decoder/embeddings/weight").shape
+        vocabularySize = embeddingShape[0]
+        maxTextPositions = try model.tensor("decoder/position_encodings/encodings").shape[0]
+        conv1 = (try model.floats("encoder/conv1/weight"), try model.floats("encoder/conv1/bias"))
+        conv2 = (try model.floats("encoder/conv2/weight"), try model.floats("encoder/conv2/bias"))
+        encoderPositions = try model.floats("encoder/position_encodings/encodings")
+        func selfAttention(_ p: String) throws -> SelfAttention {
+            SelfAttention(norm: try LayerNorm(model, p + "/layer_norm"), qkv: try Linear(model, p + "/linear_0"), output: try Linear(model, p + "/linear_1"))
+        }
+        func ffn(_ p: String) throws -> FeedForward {
+            FeedForward(norm: try LayerNorm(model, p + "/layer_norm"), up: try Linear(model, p + "/linear_0"), down: try Linear(model, p + "/linear_1"))
+        }
+        var encoder: [EncoderLayer] = []
+        while model.tensors["encoder/layer_\(encoder.count)/ffn/linear_0/weight"] != nil {
+            let p = "encoder/layer_\(encoder.count)"
+            encoder.append(EncoderLayer(attention: try selfAttention(p + "/self_attention"), ffn: try ffn(p + "/ffn")))
+        }
+        encoderLayers = encoder
+        encoderNorm = try LayerNorm(model, "encoder/layer_norm")
+        embeddings = try model.floats("decoder/embeddings/weight")
+        decoderPositions = try model.floats("decoder/position_encodings/encodings")
+        var decoder: [DecoderLayer] = []
+        while model.tensors["decoder/layer_\(decoder.count)/ffn/linear_0/weight"] != nil {
+            let p = "decoder/layer_\(decoder.count)"
+            let cross = CrossAttention(norm: try LayerNorm(model, p + "/attention/layer_norm"), query: try Linear(model, p + "/attention/linear_0"),
+                                       keyValue: try Linear(model, p + "/attention/linear_1"), output: try Linear(model, p + "/attention/linear_2"))
+            decoder.append(DecoderLayer(attention: try selfAttention(p + "/self_attention"), cross: cross, ffn: try ffn(p + "/ffn")))
+        }
+        decoderLayers = decoder
+        decoderNorm = try LayerNorm(model, "decoder/layer_norm")
+        guard !encoderLayers.isEmpty, !decoderLayers.isEmpty else { throw RecognitionError.missingVariable("encoder/layer_0") }
+    }
+
+    // MARK: Encoder
+
+    /// Log-mel features (`melCount × frames`, frames = 3000) → encoder states (`1500 × width`).
+    func encode(_ mel: [Float]) -> [Float] {
+        let frames = mel.count / melCount
+        // conv1: kernel 3, padding 1, stride 1, as one matrix product over unfolded windows.
+        var unfolded = [Float](repeating: 0, count: frames * melCount * 3)
+        for t in 0..<frames {
+            for c in 0..<melCount {
+                for k in 0..<3 {
+                    let s = t - 1 + k
+                    if s >= 0 && s < frames { unfolded[t * melCount * 3 + c * 3 + k] = mel[c * frames + s] }
+                }
+            }
+        }
+        var x = convolve(unfolded, rows: frames, weight: conv1.weight, bias: conv1.bias, inputs: melCount * 3)
+        geluInPlace(&x)
+        // conv2: kernel 3, padding 1, stride 2.
+        let positions = frames / 2
+        var unfolded2 = [Float](repeating: 0, count: positions * width * 3)
+        for t in 0..<positions {
+            for c in 0..<width {
+                for k in 0..<3 {
+                    let s = 2 * t - 1 + k
+                    if s >= 0 && s < frames { unfolded2[t * width * 3 + c * 3 + k] = x[s * width + c] }
+                }
+            }
+        }
+        var h = convolve(unfolded2, rows: positions, weight: conv2.weight, bias: conv2.bias, inputs: width * 3)
+        geluInPlace(&h)
+        h.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] += encoderPositions[i] } }
+        for layer in encoderLayers {
+            let qkv = layer.attention.qkv(layer.attention.norm(h, rows: positions), rows: positions)
+            var q = [Float](repeating: 0, count: positions * width)
+            for r in 0..<positions { for c in 0..<width { q[r * width + c] = qkv[r * 3 * width + c] } }
+            let attended = qkv.withUnsafeBufferPointer { p in
+                attention(q: q, queries: positions, k: p.baseAddress! + width, v: p.baseAddress! + 2 * width,
+                          keys: positions, keyStride: 3 * width, width: width, heads: encoderHeads)
+            }
+            addInPlace(&h, layer.attention.output(attended, rows: positions))
+            addInPlace(&h, layer.ffn(h, rows: positions))
+        }
+        return encoderNorm(h, rows: positions)
+    }
+
+    private func convolve(_ unfolded: [Float], rows: Int, weight: [Float], bias: [Float], inputs: Int) -> [Float] {
+        var y = [Float](repeating: 0, count: rows * width)
+        for r in 0..<rows { for o in 0..<width { y[r * width + o] = bias[o] } }
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(width), Int32(inputs),
+                    1, unfolded, Int32(inputs), weight, Int32(inputs), 1, &y, Int32(width))
+        return y
+    }
+
+    // MARK: Decoder
+
+    /// Per-transcription decoder state: cross-attention keys/values computed once from the
+    /// encoder output, and the self-attention cache that grows a row per token.
+    struct DecoderCache {
+        var crossKeyValues: [[Float]]  // per layer: positions × 2·width
+        var selfKeys: [[Float]]        // per layer: tokens × width
+        var selfValues: [[Float]]
+        var length = 0
+        let audioPositions: Int
+    }
+
+    func makeCache(encoded: [Float]) -> DecoderCache {
+        let positions = encoded.count / width
+        let crossKV = decoderLayers.map { $0.cross.keyValue(encoded, rows: positions) }
+        return DecoderCache(crossKeyValues: crossKV, selfKeys: Array(repeating: [], count: decoderLayers.count),
+                            selfValues: Array(repeating: [], count: decoderLayers.count), audioPositions: positions)
+    }
+
+    /// Feeds `tokens` after what the cache holds; returns the logits of the last token.
+    func decode(_ tokens: [Int], cache: inout DecoderCache) -> [Float] {
+        let rows = tokens.count
+        let offset = cache.length
+        var x = [Float](repeating: 0, count: rows * width)
+        for (r, token) in tokens.enumerated() {
+            for c in 0..<width { x[r * width + c] = embeddings[token * width + c] + decoderPositions[(offset + r) * width + c] }
+        }
+        for (index, layer) in decoderLayers.enumerated() {
+            let qkv = layer.attention.qkv(layer.attention.norm(x, rows: rows), rows: rows)
+            var q = [Float](repeating: 0, count: rows * width)
+            for r in 0..<rows {
+                for c in 0..<width {
+                    q[r * width + c] = qkv[r * 3 * width + c]
+                    cache.selfKeys[index].append(qkv[r * 3 * width + width + c])
+                }
+                for c in 0..<width { cache.selfValues[index].append(qkv[r * 3 * width + 2 * width + c]) }
+            }
+            let keys = offset + rows
+            let attended = cache.selfKeys[index].withUnsafeBufferPointer { k in
+                cache.selfValues[index].withUnsafeBufferPointer { v in
+                    attention(q: q, queries: rows, k: k.baseAddress!, v: v.baseAddress!, keys: keys, keyStride: width,
+                              width: width, heads: decoderHeads, causalOffset: offset)
+                }
+            }
+            addInPlace(&x, layer.attention.output(attended, rows: rows))
+            let cq = layer.cross.query(layer.cross.norm(x, rows: rows), rows: rows)
+            let crossed = cache.crossKeyValues[index].withUnsafeBufferPointer { kv in
+                attention(q: cq, queries: rows, k: kv.baseAddress!, v: kv.baseAddress! + width, keys: cache.audioPositions,
+                          keyStride: 2 * width, width: width, heads: decoderHeads)
+            }
+            addInPlace(&x, layer.cross.output(crossed, rows: rows))
+            addInPlace(&x, layer.ffn(x, rows: rows))
+        }
+        cache.length += rows
+        let last = Array(decoderNorm(x, rows: rows)[((rows - 1) * width)..<(rows * width)])
+        var logits = [Float](repeating: 0, count: vocabularySize)
+        cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(vocabularySize), Int32(width), 1, embeddings, Int32(width), last, 1, 0, &logits, 1)
+        return logits
+    }
+}

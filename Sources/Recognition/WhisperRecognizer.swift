@@ -1,0 +1,125 @@
+import Foundation
+
+/// Whisper inference in Swift: log-mel front end, encoder, greedy decoder with a KV cache.
+/// Deterministic for a given model, input and thread count (temperature 0, no sampling).
+public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
+    public let identity: EngineIdentity
+    let model: WhisperModel
+    let tokenizer: WhisperTokenizer
+    private let frontEnd: LogMelSpectrogram
+    private let suppressed: Set<Int>
+    private let suppressedAtBegin: Set<Int>
+    /// Whisper's own thresholds for dropping windows that hold no speech.
+    public var noSpeechThreshold: Float = 0.6
+    public var logProbabilityThreshold: Float = -1.0
+    public static let maxNewTokens = 224
+
+    public init(modelDirectory: URL, threads: Int = 2) throws {
+        setMatrixThreads(threads)
+        let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
+        model = try WhisperModel(ct2)
+        tokenizer = try WhisperTokenizer(directory: modelDirectory)
+        frontEnd = LogMelSpectrogram(melCount: model.melCount)
+        var suppress = Set<Int>()
+        var begin = Set<Int>()
+        if let data = try? Data(contentsOf: modelDirectory.appendingPathComponent("config.json")),
+           let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+            (config["suppress_ids"] as? [Int]).map { suppress.formUnion($0) }
+            (config["suppress_ids_begin"] as? [Int]).map { begin.formUnion($0) }
+        }
+        // Without timestamps only text tokens and end-of-text may be produced.
+        for id in (tokenizer.endOfText + 1)..<model.vocabularySize { suppress.insert(id) }
+        suppressed = suppress
+        suppressedAtBegin = begin.union([tokenizer.endOfText])
+        let name = modelDirectory.lastPathComponent
+        identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
+                                  modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
+                                  options: "greedy,no-timestamps,threads=\(threads)")
+    }
+
+    public convenience init(model name: String, threads: Int = 2) throws {
+        try self.init(modelDirectory: try ModelStore.installed(name), threads: threads)
+    }
+
+    public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
+        let mel = frontEnd.features(samples)
+        let encoded = model.encode(mel)
+        var cache = model.makeCache(encoded: encoded)
+        let first = model.decode([tokenizer.startOfTranscript], cache: &cache)
+        let noSpeech = tokenizer.noSpeech.map { softmax(first)[$0] } ?? 0
+        var code = "en"
+        var languageProbability: Float = 1
+        if tokenizer.isMultilingual {
+            if let language, tokenizer.languageToken(language) != nil {
+                code = language
+            } else {
+                let candidates = tokenizer.languages
+                let scores = candidates.map { first[$0.token] }
+                let probabilities = softmax(scores)
+                let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1) }!
+                code = candidates[best].code
+                languageProbability = probabilities[best]
+            }
+        }
+        var prompt: [Int] = []
+        if tokenizer.isMultilingual, let token = tokenizer.languageToken(code), let transcribe = tokenizer.transcribe {
+            prompt = [token, transcribe]
+        }
+        prompt.append(tokenizer.noTimestamps)
+        var logits = model.decode(prompt, cache: &cache)
+        var output: [Int] = []
+        var logProbabilitySum: Float = 0
+        var tokenProbabilities: [Float] = []
+        let limit = min(Self.maxNewTokens, model.maxTextPositions - cache.length - 1)
+        while output.count < limit {
+            for id in suppressed { logits[id] = -.infinity }
+            if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+            let logProbabilities = logSoftmax(logits)
+            var best = 0
+            for i in 1..<logits.count where logits[i] > logits[best] { best = i }
+            if best == tokenizer.endOfText { break }
+            logProbabilitySum += logProbabilities[best]
+            tokenProbabilities.append(exp(logProbabilities[best]))
+            output.append(best)
+            logits = model.decode([best], cache: &cache)
+        }
+        let average = output.isEmpty ? 0 : logProbabilitySum / Float(output.count + 1)
+        var text = tokenizer.decode(output).trimmingCharacters(in: .whitespaces)
+        if noSpeech > noSpeechThreshold && average < logProbabilityThreshold { text = "" }
+        let duration = Double(min(samples.count, LogMelSpectrogram.windowSamples)) / Double(LogMelSpectrogram.sampleRate)
+        return Transcription(text: text, language: code, languageProbability: languageProbability, noSpeechProbability: noSpeech,
+                             averageLogProbability: average, words: Self.approximateWords(text, duration: duration, probability: tokenProbabilities))
+    }
+
+    /// Word times spread over the utterance by character count. Approximate: cross-attention
+    /// alignment (DTW over the alignment heads) is the planned replacement.
+    static func approximateWords(_ text: String, duration: Double, probability: [Float]) -> [RecognizedWord] {
+        let words = text.split(separator: " ").map(String.init)
+        let characters = words.reduce(0) { $0 + $1.count }
+        guard characters > 0 else { return [] }
+        let mean = probability.isEmpty ? 0 : probability.reduce(0, +) / Float(probability.count)
+        var position = 0
+        return words.map { word in
+            let start = duration * Double(position) / Double(characters)
+            position += word.count
+            return RecognizedWord(text: word, start: (start * 1000).rounded() / 1000,
+                                  end: (duration * Double(position) / Double(characters) * 1000).rounded() / 1000, probability: mean)
+        }
+    }
+}
+
+func softmax(_ x: [Float]) -> [Float] {
+    let peak = x.max() ?? 0
+    var e = x.map { exp($0 - peak) }
+    let sum = e.reduce(0, +)
+    for i in e.indices { e[i] /= sum }
+    return e
+}
+
+func logSoftmax(_ x: [Float]) -> [Float] {
+    let peak = x.max() ?? 0
+    var sum: Float = 0
+    for v in x where v > -.infinity { sum += exp(v - peak) }
+    let log = peak + Foundation.log(sum)
+    return x.map { $0 - log }
+}
