@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
         .testTarget(name: "StreamProtocolTests", dependencies: ["StreamProtocol"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
-        .testTarget(name: "RecognitionTests", dependencies: ["Recognition"]),
+        .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
         .testTarget(name: "ServerTests", dependencies: [

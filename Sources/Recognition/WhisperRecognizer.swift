@@ -42,6 +42,12 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
+        // Digital silence (below -60 dBFS everywhere): Whisper would invent a word ("you"); the
+        // answer is known without running it.
+        if samples.allSatisfy({ abs($0) < 1e-3 }) {
+            return Transcription(text: "", language: language ?? (tokenizer.isMultilingual ? "" : "en"), languageProbability: 0,
+                                 noSpeechProbability: 1, averageLogProbability: 0, words: [])
+        }
         let mel = frontEnd.features(samples)
         let encoded = model.encode(mel)
         var cache = model.makeCache(encoded: encoded)
