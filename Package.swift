@@ -62,6 +62,7 @@ let package = Package(
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
+        .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Recognition
 
 @main
 struct Tapedeck: AsyncParsableCommand {
@@ -7,4 +8,19 @@ struct Tapedeck: AsyncParsableCommand {
         abstract: "Real-time speech analytics server.",
         subcommands: [ServeCommand.self, SendCommand.self, ReplayCommand.self, TranscribeCommand.self, KeysCommand.self, ExportCommand.self, DumpCommand.self, VerifyCommand.self, RecoverCommand.self]
     )
+
+    static func main() async {
+        // Before any model loads: make OpenBLAS use the kernels this CPU really has.
+        BLASTuning.adoptBestCoreType()
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

@@ -82,3 +82,14 @@ import Testing
         #expect(Set(features).count == 1)
     }
 }
+
+@Suite struct BLASTuningTests {
+    @Test func genericKernelsAreUpgradedOnlyWhenTheCPUAllows() {
+        let avx512: Set<String> = ["avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq"]
+        #expect(BLASTuning.betterCoreType(current: "Prescott", flags: avx512) == "SkylakeX")
+        #expect(BLASTuning.betterCoreType(current: "Prescott", flags: ["avx2", "fma"]) == "Haswell")
+        #expect(BLASTuning.betterCoreType(current: "Prescott", flags: ["sse3"]) == nil)
+        #expect(BLASTuning.betterCoreType(current: "SkylakeX", flags: avx512) == nil, "a recognised CPU is left alone")
+        #expect(!BLASTuning.coreName.isEmpty)
+    }
+}
