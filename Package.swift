@@ -25,7 +25,7 @@ let package = Package(
         .target(name: "StreamProtocol", dependencies: ["CCrypto"]),
         .target(name: "Audio"),
         .target(name: "Recognition", dependencies: ["CBLAS"]),
-        .target(name: "Analysis", dependencies: ["CStemmer"]),
+        .target(name: "Analysis", dependencies: ["CStemmer", "CCrypto"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: ["Pipeline"]),
         .executableTarget(name: "tapedeck", dependencies: [
@@ -35,6 +35,7 @@ let package = Package(
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
+        .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
 
         // MARK: Tests
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
