@@ -23,6 +23,7 @@ public struct AnalysisState: Equatable, Sendable {
     var emotionPending: String?
     var emotionPendingCount = 0
     var cache: [UtteranceFeatures] = []
+    var cacheDigest = ""  // features depend on the marketing dictionary; a new config drops the cache
     public init() {}
 }
 
@@ -30,6 +31,7 @@ extension CallAnalyzer {
     /// Live analysis; nil while fewer than `minWords` words were spoken. Labels change only when the
     /// new label wins by a margin or holds for `hysteresisUpdates` consecutive updates.
     public func update(_ state: inout AnalysisState, transcript: [TranscriptUtterance]) -> AnalysisSnapshot? {
+        if state.cacheDigest != digest { state.cache = []; state.cacheDigest = digest }
         let features = features(transcript, cache: &state.cache)
         guard var snap = analyze(features, final: false) else { return nil }
         let t = configuration.thresholds
@@ -66,10 +68,13 @@ extension CallAnalyzer {
         let ordered = transcript.sorted { ($0.start, $0.index) < ($1.start, $1.index) }
         var byKey: [Int: UtteranceFeatures] = [:]
         for c in cache { byKey[c.utterance.index] = c }
-        let stemmers = Stemmers()
+        // Stemmers are only needed for new utterances; libstemmer handles are cheap but not free.
+        var stemmersStore: Stemmers? = nil
         let out = ordered.map { u -> UtteranceFeatures in
             if let c = byKey[u.index], c.utterance == u { return c }
-            return FeatureExtractor.extract(u, stemmers: stemmers)
+            if stemmersStore == nil { stemmersStore = Stemmers() }
+            let stemmers = stemmersStore!
+            return FeatureExtractor.extract(u, stemmers: stemmers, dictionary: dictionary)
         }
         cache = out
         return out
@@ -91,7 +96,7 @@ extension CallAnalyzer {
         let customerScore = CallSentiment.positionWeighted(customer)
         let label = CallSentiment.callLabel(customerScore, t)
 
-        let mentions = MentionMatcher.find(f, dictionary)
+        let mentions = f.flatMap(\.mentions)
         let clusters = RepeatedProblems.clusters(f)
         // Status needs the issues and unresolved_end needs the status: detect, derive status, re-detect with it.
         let (firstIssues, _) = ProcessIssueDetectors.detect(f, mentions: mentions, final: false, status: "", customerQuarters: cq, t: t)

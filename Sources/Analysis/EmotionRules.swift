@@ -24,14 +24,15 @@ enum EmotionRules {
         if minCompound <= -0.6 && escalated {
             return ("angry", window.compactMap { f in f.cues["escalation"].map { Evidence(turn: f.utterance.index, cue: $0) } })
         }
-        if !frustration.isEmpty && (minCompound < -0.05 || repeatedOpen) { return ("frustrated", frustration) }
+        // Worry is more specific than a bare "still"/"again", so anxiety is checked first.
         if !anxiety.isEmpty { return ("anxious", anxiety) }
+        if !frustration.isEmpty && (minCompound < -0.05 || repeatedOpen) { return ("frustrated", frustration) }
         if !confusion.isEmpty { return ("confused", confusion) }
         if !disappointment.isEmpty { return ("disappointed", disappointment) }
         if !anger.isEmpty { return ("frustrated", anger) }
         if repeatedOpen && minCompound < 0 { return ("frustrated", []) }
         if meanCompound >= 0.2 && !gratitude.isEmpty { return ("satisfied", gratitude) }
-        if minCompound <= -0.5 { return ("disappointed", window.filter { $0.sentiment.compound <= -0.5 }.map { Evidence(turn: $0.utterance.index, cue: "negative turn") }) }
+        if minCompound <= -0.3 { return ("disappointed", window.filter { $0.sentiment.compound <= -0.3 }.map { Evidence(turn: $0.utterance.index, cue: "negative turn") }) }
         return ("calm", [])
     }
 }

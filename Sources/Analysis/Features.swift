@@ -8,6 +8,7 @@ struct UtteranceFeatures: Equatable, Sendable {
     var cues: [String: String]  // cue-set name → matched pattern
     var contentStems: [String]  // sorted, unique: for repeated-problem similarity
     var concepts: [String]      // sorted concept keys
+    var mentions: [MarketingMention]
 }
 
 enum FeatureExtractor {
@@ -18,12 +19,12 @@ enum FeatureExtractor {
         ("repeatInfo", Cues.repeatInfo), ("crossCall", Cues.crossCall), ("empathy", Cues.empathy),
         ("unhelpful", Cues.unhelpful), ("polite", Cues.polite), ("rude", Cues.rude), ("greeting", Cues.greeting),
         ("introduction", Cues.introduction), ("resolutionCheck", Cues.resolutionCheck), ("closing", Cues.closing),
-        ("outcome", Cues.outcome), ("nextStep", Cues.nextStep), ("customerResolved", Cues.customerResolved),
+        ("outcome", Cues.outcome), ("nextStep", Cues.nextStep), ("callback", Cues.callback), ("customerResolved", Cues.customerResolved),
         ("anger", Cues.anger), ("frustration", Cues.frustration), ("anxiety", Cues.anxiety),
         ("confusion", Cues.confusion), ("disappointment", Cues.disappointment), ("gratitude", Cues.gratitude),
     ]
 
-    static func extract(_ u: TranscriptUtterance, stemmers: Stemmers) -> UtteranceFeatures {
+    static func extract(_ u: TranscriptUtterance, stemmers: Stemmers, dictionary: [CompiledEntry]) -> UtteranceFeatures {
         let lang = u.language == "tr" ? "tr" : "en"
         let tok = Tokenizer.tokenize(u.text, language: lang)
         var cues: [String: String] = [:]
@@ -32,7 +33,8 @@ enum FeatureExtractor {
         }
         let stop = lang == "tr" ? Stopwords.tr : Stopwords.en
         var stems = Set<String>()
-        for t in tok.tokens where t.base.count >= 3 && !stop.contains(t.base) && !t.base.allSatisfy(\.isNumber) {
+        for t in tok.tokens where t.base.count >= 3 && !stop.contains(t.base) && !t.base.allSatisfy(\.isNumber)
+            && !t.base.hasPrefix("değil") {
             stems.insert(stemmers.stem(t.base, language: lang))
         }
         var concepts = Set<String>()
@@ -41,7 +43,8 @@ enum FeatureExtractor {
         }
         return UtteranceFeatures(utterance: u, tokenized: tok,
                                  sentiment: SentimentScorer.score(tok, language: lang),
-                                 cues: cues, contentStems: stems.sorted(), concepts: concepts.sorted())
+                                 cues: cues, contentStems: stems.sorted(), concepts: concepts.sorted(),
+                                 mentions: MentionMatcher.find(u, tok.tokens, dictionary))
     }
 }
 

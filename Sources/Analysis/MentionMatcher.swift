@@ -46,10 +46,9 @@ enum MentionMatcher {
         return nil
     }
 
-    static func find(_ f: [UtteranceFeatures], _ dict: [CompiledEntry]) -> [MarketingMention] {
+    static func find(_ u: TranscriptUtterance, _ tokens: [Token], _ dict: [CompiledEntry]) -> [MarketingMention] {
         var out: [MarketingMention] = []
-        for u in f {
-            let tokens = u.tokenized.tokens
+        do {
             var i = 0
             while i < tokens.count {
                 // Best candidate at i: better kind, then smaller distance, then longer alias, then dictionary order.
@@ -71,7 +70,7 @@ enum MentionMatcher {
                 if let b = best {
                     let surface = tokens[i..<(i + b.len)].map(\.text).joined(separator: " ")
                     out.append(MarketingMention(id: b.entry.id, type: b.entry.type, canonical: b.entry.canonical, surface: surface,
-                                                turn: u.utterance.index, speaker: u.utterance.speaker, match: b.kind.name))
+                                                turn: u.index, speaker: u.speaker, match: b.kind.name))
                     i += b.len
                 } else { i += 1 }
             }

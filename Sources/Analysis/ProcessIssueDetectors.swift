@@ -93,8 +93,8 @@ enum ProcessIssueDetectors {
             add("churn_intent", "high", turns, churn.first?.cues["churn"] ?? "competitor mention")
         }
 
-        let callbacks = agentOrAll.filter { $0.cues["nextStep"] != nil && ($0.cues["nextStep"]!.contains("call") || $0.cues["nextStep"]!.contains("ara") || $0.cues["nextStep"]!.contains("dönüş")) }
-        if !callbacks.isEmpty { add("callback_promised", "low", callbacks, callbacks[0].cues["nextStep"]!) }
+        let callbacks = agentOrAll.filter { $0.cues["callback"] != nil }
+        if !callbacks.isEmpty { add("callback_promised", "low", callbacks, callbacks[0].cues["callback"]!) }
 
         if final && status == "unresolved" {
             let lastCustomer = customerOrAll.suffix(1)

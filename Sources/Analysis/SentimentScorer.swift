@@ -42,7 +42,7 @@ enum SentimentScorer {
                 let overlay = mode == .callCenter ? SentimentLexicons.enOverlay[t.text] : nil
                 guard let base = overlay ?? SentimentLexicons.vader[t.text] ?? SentimentLexicons.vader[t.base], base != 0 else { continue }
                 v = base
-                negated = (max(0, i - 3)..<i).contains { isEnglishNegator(tokens[$0].text) }
+                negated = (max(0, i - 3)..<i).contains { tokens[$0].clause == t.clause && isEnglishNegator(tokens[$0].text) }
             }
             // Boosters/dampeners up to 3 tokens back.
             let boosters = isTurkish ? SentimentLexicons.trBoosters : SentimentLexicons.enBoosters
@@ -111,6 +111,7 @@ enum SentimentScorer {
         var j = i + 1
         while j < tokens.count && j <= i + 2 {
             let w = tokens[j].text
+            if tokens[j].clause != tokens[i].clause { return false }
             if w.hasPrefix("değil") || w == "yok" || w.hasPrefix("yoktu") { return true }
             if w.hasPrefix("ol") || w.hasPrefix("kal") || w.hasPrefix("et") {
                 let rest = String(w.dropFirst(w.hasPrefix("ol") || w.hasPrefix("et") ? 2 : 3))

@@ -36,6 +36,7 @@ enum TextNorm {
 struct Token: Equatable, Sendable {
     var text: String   // folded, apostrophe kept ("turkcell'den", "don't")
     var base: String   // part before an apostrophe ("turkcell"); equals text when none
+    var clause: Int = 0 // punctuation-delimited clause number: negation never crosses "No, thanks."
 }
 
 struct TokenizedText: Equatable, Sendable {
@@ -50,12 +51,12 @@ enum Tokenizer {
         let folded = TextNorm.fold(text, language: language)
         var tokens: [Token] = []
         var current = ""
-        var q = 0, e = 0
+        var q = 0, e = 0, clause = 0
         func flush() {
             while current.hasSuffix("'") { current.removeLast() }
             if !current.isEmpty {
                 let base = current.split(separator: "'", maxSplits: 1).first.map(String.init) ?? current
-                tokens.append(Token(text: current, base: base))
+                tokens.append(Token(text: current, base: base, clause: clause))
             }
             current = ""
         }
@@ -67,6 +68,7 @@ enum Tokenizer {
             } else {
                 flush()
                 if ch == "?" { q += 1 } else if ch == "!" { e += 1 }
+                if ",.;:!?…".contains(ch) { clause += 1 }
             }
         }
         flush()

@@ -91,7 +91,7 @@ enum Cues {
     static let outcome = CueList(
         en: ["i've processed", "i have processed", "i've applied", "i have applied", "i've reset", "i have reset",
              "i've refunded", "i have refunded", "refund has been", "it's done", "it is done", "has been fixed",
-             "i've fixed", "i have fixed", "i've updated", "i have updated", "i've cancelled", "i have cancelled",
+             "i've fixed", "i have fixed", "it is fixed", "it's fixed", "i've updated", "i have updated", "i've cancelled", "i have cancelled",
              "is now active", "i've added", "i have added", "i've credited", "i have credited", "i've sent", "i've restarted"],
         tr: ["iade ettim", "iade edildi", "tanımladım", "tanımlandı", "düzelttim", "düzeltildi", "iptal ettim", "iptal edildi",
              "tamamlandı", "çözdüm", "çözüldü", "yeniledim", "sıfırladım", "gönderdim", "güncelledim", "aktif edildi",
@@ -102,9 +102,12 @@ enum Cues {
         tr: ["göndereceğim", "göndereceğiz", "arayacağım", "arayacağız", "dönüş yapılacak", "dönüş yapacağız",
              "saat içinde", "gün içinde", "talep oluşturdum", "kayıt oluşturdum", "ekibimiz ~ gelecek", "teknisyen*",
              "yapılacak", "iletilecek", "iletiyorum"])
+    static let callback = CueList(
+        en: ["call you back", "get back to you", "call you tomorrow", "we'll call you", "we will call you", "i'll call you", "i will call you"],
+        tr: ["arayacağım", "arayacağız", "dönüş yapılacak", "dönüş yapacağız", "geri dönüş*", "sizi arayacak*"])
     static let customerResolved = CueList(
         en: ["that fixed it", "it works now", "working now", "that solves", "that's great", "perfect thank you",
-             "that helps", "problem solved", "all good now", "that's all", "that's everything"],
+             "that helps", "problem solved", "all good now", "that's all", "that is all", "that's everything"],
         tr: ["çözüldü", "düzeldi", "oldu teşekkür*", "tamamdır teşekkür*", "çalışıyor şimdi", "şimdi çalışıyor",
              "halloldu", "harika teşekkür*", "sorun kalmadı", "bu kadar teşekkür*"])
 
@@ -113,12 +116,12 @@ enum Cues {
         en: ["ridiculous", "unacceptable", "outrageous", "disgusting", "furious", "angry", "fed up", "joke", "pathetic",
              "terrible service", "worst", "useless", "incompetent", "how dare", "file a complaint", "lawyer", "sue"],
         tr: ["rezalet*", "saçma*", "kabul edilemez", "yazıklar olsun", "şikayet edeceğim", "dava aç*", "berbat*",
-             "kızgın*", "sinir*", "bıktım", "bıktınız", "yeter artık", "utanç*", "skandal*", "avukat*"])
+             "kızgın*", "sinirlen*", "sinirliyim", "bıktım", "bıktınız", "yeter artık", "utanç*", "skandal*", "avukat*"])
     static let frustration = CueList(
         en: ["again", "still", "third time", "already told", "waited", "waiting", "every time", "keeps happening",
              "how many times", "for hours", "for days", "for weeks", "nobody", "no one", "waste of time"],
         tr: ["yine", "hala", "hâlâ", "tekrar", "üçüncü kez", "kaçıncı kez", "bekliyorum", "bekledim", "defalarca",
-             "her seferinde", "kimse", "günlerdir", "haftalardır", "saatlerdir", "vakit kaybı"])
+             "her seferinde", "sinir bozucu", "kimse", "günlerdir", "haftalardır", "saatlerdir", "vakit kaybı"])
     static let anxiety = CueList(
         en: ["worried", "worry", "urgent", "urgently", "scared", "afraid", "as soon as possible", "asap", "nervous",
              "concerned", "emergency", "i need it today", "panic"],

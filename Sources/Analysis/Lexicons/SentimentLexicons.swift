@@ -17,7 +17,7 @@ enum SentimentLexicons {
         "unacceptable": -2.8, "ridiculous": -2.6, "overcharged": -2.2, "outage": -1.5, "slow": -1.2, "late": -1.0,
         "useless": -2.6, "waiting": -0.6, "dropping": -1.2, "disconnected": -1.5, "incompetent": -2.6,
         "fixed": 1.6, "resolved": 1.8, "solved": 1.8, "sorted": 1.2, "helpful": 2.0, "refunded": 1.0,
-        "again": -0.4, "still": -0.3, "broken": -2.0, "error": -1.2, "wrong": -1.8, "missing": -1.2,
+        "thanks": 0.8, "again": -0.4, "still": -0.3, "broken": -2.0, "error": -1.2, "wrong": -1.8, "missing": -1.2,
     ]
 
     static let enPhrases: [(Cue, Double)] = [
@@ -26,7 +26,7 @@ enum SentimentLexicons {
         ("does not work", -1.8), ("stopped working", -1.8), ("never works", -2.0), ("no signal", -1.8),
         ("charged twice", -2.0), ("double charged", -2.0), ("how many times", -1.8), ("for hours", -1.0),
         ("fed up", -2.6), ("that fixed it", 2.5), ("works now", 2.0), ("working now", 2.0),
-        ("thank you so much", 2.6), ("thank you very much", 2.6), ("thank you", 1.5), ("good morning", 0),
+        ("thank you so much", 2.6), ("thank you very much", 2.6), ("thank you", 0.8), ("expected better", -2.0), ("better price", 0), ("better offer", 0), ("better deal", 0), ("good morning", 0),
         ("good afternoon", 0), ("good evening", 0), ("no problem", 1.0), ("no worries", 1.0), ("of course", 0.4),
         ("sorry to hear", 0), ("happy to help", 1.4), ("have a nice day", 1.0), ("have a great day", 1.0),
         ("speak to a manager", -1.5), ("speak to your manager", -1.5), ("never arrived", -2.0),
@@ -35,7 +35,7 @@ enum SentimentLexicons {
 
     /// Turkish stems, matched as the longest lexicon prefix of the token. Suffix-negation is detected after the stem.
     static let trStems: [String: Double] = [
-        "memnun": 2.0, "memnuniyetsiz": -2.5, "teşekkür": 1.5, "harika": 3.0, "mükemmel": 3.0, "süper": 2.5,
+        "memnun": 2.0, "memnuniyetsiz": -2.5, "teşekkür": 0.8, "harika": 3.0, "mükemmel": 3.0, "süper": 2.5,
         "güzel": 2.0, "iyi": 1.8, "çözül": 2.0, "çözdü": 1.8, "düzel": 2.0, "hallol": 2.0, "halled": 1.5, "yardımcı": 1.0,
         "ilgilen": 1.2, "beğen": 2.0, "sevin": 2.0, "rahatla": 1.5, "başarılı": 2.0, "sorunsuz": 2.0, "tatmin": 2.0,
         "çalışıyor": 1.0, "mutlu": 2.2, "şahane": 3.0, "kibar": 1.8, "hızlı": 0.8, "kolay": 1.0,
