@@ -32,6 +32,23 @@ public struct AnalysisThresholds: Codable, Equatable, Sendable {
     public var talkRatioMin: Double = 0.35
     public var talkRatioMax: Double = 0.65
     public init() {}
+
+    // Every key is optional in a settings file; absent keys keep the shipped default.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let d = AnalysisThresholds()
+        func v<T: Decodable>(_ k: CodingKeys, _ fallback: T) throws -> T { try c.decodeIfPresent(T.self, forKey: k) ?? fallback }
+        minWords = try v(.minWords, d.minWords)
+        turnPositive = try v(.turnPositive, d.turnPositive); turnNegative = try v(.turnNegative, d.turnNegative)
+        callPositive = try v(.callPositive, d.callPositive); callNegative = try v(.callNegative, d.callNegative)
+        hysteresisMargin = try v(.hysteresisMargin, d.hysteresisMargin); hysteresisUpdates = try v(.hysteresisUpdates, d.hysteresisUpdates)
+        deadAirSeconds = try v(.deadAirSeconds, d.deadAirSeconds); longHoldSeconds = try v(.longHoldSeconds, d.longHoldSeconds)
+        totalHoldSeconds = try v(.totalHoldSeconds, d.totalHoldSeconds)
+        interruptionOverlapSeconds = try v(.interruptionOverlapSeconds, d.interruptionOverlapSeconds)
+        interruptionMinSegmentSeconds = try v(.interruptionMinSegmentSeconds, d.interruptionMinSegmentSeconds)
+        maxAgentInterruptions = try v(.maxAgentInterruptions, d.maxAgentInterruptions)
+        talkRatioMin = try v(.talkRatioMin, d.talkRatioMin); talkRatioMax = try v(.talkRatioMax, d.talkRatioMax)
+    }
 }
 
 public enum AnalysisConfigurationError: Error, Equatable, CustomStringConvertible {

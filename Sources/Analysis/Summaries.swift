@@ -53,11 +53,14 @@ enum Summaries {
             ? ["resolved": "çözüldü", "unresolved": "çözülmedi", "transferred": "aktarıldı", "escalated": "üst birime taşındı", "in_progress": "devam ediyor"]
             : ["resolved": "resolved", "unresolved": "unresolved", "transferred": "transferred", "escalated": "escalated", "in_progress": "in progress"]
         func q(_ t: String) -> String { tr ? "“\(t)”" : "\"\(t)\"" }
-        if let i = s.issue { parts.append(tr ? "Müşteri şu konuda aradı: \(q(i))." : "Customer called about: \(q(i)).") }
+        // No second full stop after a quote that already ends a sentence.
+        func dot(_ t: String) -> String { t.last.map { ".!?…".contains($0) } == true ? "" : "." }
+        func dot(_ list: [String]) -> String { list.last.map(dot) ?? "." }
+        if let i = s.issue { parts.append((tr ? "Müşteri şu konuda aradı: " : "Customer called about: ") + q(i) + dot(i)) }
         else { parts.append(tr ? "Müşteri henüz bir sorun belirtmedi." : "Customer has not stated an issue yet.") }
-        if !s.keyPoints.isEmpty { parts.append((tr ? "Öne çıkanlar: " : "Key points: ") + s.keyPoints.map(q).joined(separator: "; ") + ".") }
-        if let o = s.outcome { parts.append((tr ? "Temsilci: " : "Agent: ") + q(o) + ".") }
-        if !s.nextSteps.isEmpty { parts.append((tr ? "Sonraki adımlar: " : "Next steps: ") + s.nextSteps.map(q).joined(separator: "; ") + ".") }
+        if !s.keyPoints.isEmpty { parts.append((tr ? "Öne çıkanlar: " : "Key points: ") + s.keyPoints.map(q).joined(separator: "; ") + dot(s.keyPoints)) }
+        if let o = s.outcome { parts.append((tr ? "Temsilci: " : "Agent: ") + q(o) + dot(o)) }
+        if !s.nextSteps.isEmpty { parts.append((tr ? "Sonraki adımlar: " : "Next steps: ") + s.nextSteps.map(q).joined(separator: "; ") + dot(s.nextSteps)) }
         parts.append((tr ? "Durum: " : "Status: ") + (statusName[s.status] ?? s.status) + ".")
         return parts.joined(separator: " ")
     }
