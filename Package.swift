@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "StreamProtocol", dependencies: ["CCrypto"]),
         .target(name: "Audio"),
         .target(name: "Recognition", dependencies: ["CBLAS"]),
-        .target(name: "Analysis", dependencies: ["CStemmer"]),
+        .target(name: "Analysis", dependencies: ["CStemmer", "CCrypto"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [
             "Pipeline", "Journal", "StreamProtocol", "Audio", "CCrypto",
@@ -63,6 +63,7 @@ let package = Package(
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
+        .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 

@@ -1,0 +1,111 @@
+// Agent score: weighted rubric, Met / Partial / Not met / N/A; N/A items leave the denominator
+// (Google QA scorecards). Percent → 1–5: <40→1, <55→2, <70→3, <85→4, else 5.
+public enum RubricItem: String, CaseIterable, Sendable {
+    case greeting, verification, empathy, politeness, holdEtiquette = "hold_etiquette", interruptions
+    case talkRatio = "talk_ratio", resolutionCheck = "resolution_check", closing, customerTrajectory = "customer_trajectory"
+
+    public var defaultWeight: Int {
+        switch self {
+        case .greeting, .verification, .politeness, .holdEtiquette, .interruptions, .customerTrajectory: return 10
+        case .empathy, .resolutionCheck: return 15
+        case .talkRatio, .closing: return 5
+        }
+    }
+}
+
+enum AgentRubric {
+    static func evaluate(_ f: [UtteranceFeatures], config: AnalysisConfiguration, final: Bool, transferred: Bool,
+                         timing: ProcessIssueDetectors.Timing, customerQuarters: [Double]) -> AgentScoreDetail {
+        let agent = f.filter { $0.utterance.speaker == .agent }
+        let customer = f.filter { $0.utterance.speaker == .customer }
+        let t = config.thresholds
+        var items: [RubricItemResult] = []
+        func put(_ item: RubricItem, _ fraction: Double?, _ reason: String) {
+            let w = config.weight(item)
+            guard w > 0 else { return }
+            guard let fr = fraction else { items.append(RubricItemResult(id: item.rawValue, weight: w, result: "na", earned: 0, reason: reason)); return }
+            let result = fr >= 1 ? "met" : (fr <= 0 ? "not_met" : "partial")
+            items.append(RubricItemResult(id: item.rawValue, weight: w, result: result, earned: round3(fr * Double(w)), reason: reason))
+        }
+        guard !agent.isEmpty else {
+            return AgentScoreDetail(score: 3, percent: nil, items: RubricItem.allCases.filter { config.weight($0) > 0 }.map {
+                RubricItemResult(id: $0.rawValue, weight: config.weight($0), result: "na", earned: 0, reason: "no agent turns (mono or roles unknown)") })
+        }
+        // Greeting & introduction in the agent's first 2 turns.
+        let opening = agent.prefix(2)
+        let greeted = opening.contains { $0.cues["greeting"] != nil }, introduced = opening.contains { $0.cues["introduction"] != nil }
+        put(.greeting, greeted && introduced ? 1 : (greeted || introduced ? 0.5 : 0),
+            greeted && introduced ? "greeting and introduction" : (greeted ? "greeting without introduction" : (introduced ? "introduction without greeting" : "no greeting")))
+
+        let asked = agent.contains { $0.cues["verificationAsk"] != nil }, failed = agent.contains { $0.cues["verificationFail"] != nil }
+        put(.verification, !asked && !failed ? nil : (failed ? 0 : 1), !asked && !failed ? "no identity check needed" : (failed ? "verification failed" : "identity verified"))
+
+        // Empathy: each negative customer turn answered within the next 2 agent turns.
+        let negatives = customer.filter { $0.sentiment.compound <= -0.3 }
+        if negatives.isEmpty { put(.empathy, nil, "no negative customer turn") } else {
+            var met = 0
+            for n in negatives {
+                let nextAgent = agent.filter { $0.utterance.index > n.utterance.index }.prefix(2)
+                if nextAgent.contains(where: { $0.cues["empathy"] != nil }) { met += 1 }
+            }
+            let unhelpful = agent.contains { $0.cues["unhelpful"] != nil }
+            let fr = unhelpful ? 0 : Double(met) / Double(negatives.count)
+            put(.empathy, fr, unhelpful ? "dismissive phrase" : "\(met)/\(negatives.count) negative turns acknowledged")
+        }
+
+        let rude = agent.first { $0.cues["rude"] != nil }
+        let polite = agent.contains { $0.cues["polite"] != nil }
+        put(.politeness, rude != nil ? 0 : (polite ? 1 : 0.5), rude != nil ? "rude phrase: \(rude!.cues["rude"]!)" : (polite ? "polite phrases used" : "no courtesy phrase"))
+
+        let holds = agent.filter { $0.cues["hold"] != nil }
+        if holds.isEmpty { put(.holdEtiquette, nil, "no hold") } else {
+            let permission = agent.contains { $0.cues["holdPermission"] != nil }
+            let thanks = agent.contains { $0.cues["holdThanks"] != nil }
+            var fr = (permission ? 0.5 : 0) + (thanks ? 0.5 : 0)
+            var reasons = [permission ? "asked permission" : "no permission asked", thanks ? "thanked for waiting" : "no thanks for waiting"]
+            if f.count > 0, let longest = holdGaps(f).max(), longest > t.longHoldSeconds { fr *= 0.5; reasons.append("hold over \(Int(t.longHoldSeconds)) s") }
+            put(.holdEtiquette, fr, reasons.joined(separator: ", "))
+        }
+
+        if let n = timing.agentInterruptions { put(.interruptions, n <= t.maxAgentInterruptions ? 1 : 0, "\(n) agent interruptions") }
+        else { put(.interruptions, nil, "no speaker timing") }
+
+        let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
+        let customerTalk = customer.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
+        if customer.isEmpty || agentTalk + customerTalk <= 0 { put(.talkRatio, nil, "one party only") } else {
+            let share = agentTalk / (agentTalk + customerTalk)
+            put(.talkRatio, share >= t.talkRatioMin && share <= t.talkRatioMax ? 1 : 0, "agent talk share \(Int((share * 100).rounded())) %")
+        }
+
+        if transferred { put(.resolutionCheck, nil, "call transferred") } else {
+            let checked = agent.contains { $0.cues["resolutionCheck"] != nil || $0.cues["nextStep"] != nil }
+            if !final && !checked { put(.resolutionCheck, nil, "call in progress") }
+            else { put(.resolutionCheck, checked ? 1 : 0, checked ? "checked resolution or stated next steps" : "no resolution check") }
+        }
+
+        let closed = agent.suffix(2).contains { $0.cues["closing"] != nil }
+        if !final && !closed { put(.closing, nil, "call in progress") } else { put(.closing, closed ? 1 : 0, closed ? "closing phrase" : "no closing") }
+
+        if customer.count < 4 { put(.customerTrajectory, nil, "fewer than 4 customer turns") } else {
+            let q = customerQuarters.filter { $0 != 0 }
+            let improved = (q.last ?? 0) >= (q.first ?? 0)
+            put(.customerTrajectory, improved ? 1 : 0, improved ? "customer ended no worse than started" : "customer sentiment fell")
+        }
+
+        let applicable = items.filter { $0.result != "na" }
+        let denom = applicable.map(\.weight).reduce(0, +)
+        guard denom > 0 else { return AgentScoreDetail(score: 3, percent: nil, items: items) }
+        let pct = round3(applicable.map(\.earned).reduce(0, +) / Double(denom) * 100)
+        let score = pct < 40 ? 1 : (pct < 55 ? 2 : (pct < 70 ? 3 : (pct < 85 ? 4 : 5)))
+        return AgentScoreDetail(score: score, percent: pct, items: items)
+    }
+
+    static func holdGaps(_ f: [UtteranceFeatures]) -> [Double] {
+        let ordered = f.sorted { ($0.utterance.start, $0.utterance.index) < ($1.utterance.start, $1.utterance.index) }
+        var gaps: [Double] = []
+        for (k, h) in ordered.enumerated() where h.cues["hold"] != nil && h.utterance.speaker == .agent {
+            if let next = ordered[(k + 1)...].first(where: { $0.utterance.speaker == .agent }) { gaps.append(next.utterance.start - h.utterance.end) }
+        }
+        return gaps
+    }
+}

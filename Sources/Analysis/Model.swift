@@ -1,0 +1,153 @@
+// Public value types of the Analysis module: what goes in (utterances) and what comes out (snapshot).
+import Foundation
+
+public enum SpeakerRole: String, Codable, Sendable { case customer, agent, unknown }
+
+public struct TranscriptUtterance: Codable, Equatable, Sendable {
+    public var index: Int
+    public var speaker: SpeakerRole
+    public var language: String  // "en" | "tr"
+    public var start: Double     // seconds of call audio time
+    public var end: Double
+    public var text: String
+    public init(index: Int, speaker: SpeakerRole, language: String, start: Double, end: Double, text: String) {
+        self.index = index; self.speaker = speaker; self.language = language
+        self.start = start; self.end = end; self.text = text
+    }
+}
+
+/// One analysis object. The flat fields are what the seed protocol and the CSV show; `detail` holds the structure.
+public struct AnalysisSnapshot: Codable, Equatable, Sendable {
+    public var summary: String
+    public var sentiment: String
+    public var emotion: String
+    public var agentScore: Int
+    public var processIssues: String
+    public var repeatedProblems: String
+    public var marketingMentions: String
+    public var detail: AnalysisDetail
+
+    /// The seed's `analysis` object plus `detail`: snake_case keys, sorted, numbers rounded to 3 decimals upstream.
+    public func seedJSON() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        // Encoding plain value types with finite, pre-rounded numbers cannot fail.
+        let data = try! encoder.encode(self)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+public struct AnalysisDetail: Codable, Equatable, Sendable {
+    public var analyzerVersion: String
+    public var configDigest: String
+    public var language: String
+    public var words: Int
+    public var final: Bool
+    public var summary: SummaryDetail
+    public var sentiment: SentimentDetail
+    public var emotion: EmotionDetail
+    public var agentScore: AgentScoreDetail
+    public var processIssues: [ProcessIssue]
+    public var repeatedProblems: [ProblemCluster]
+    public var marketingMentions: [MarketingMention]
+    public var conversation: ConversationStats
+}
+
+public struct SummaryDetail: Codable, Equatable, Sendable {
+    public var issue: String?
+    public var keyPoints: [String]
+    public var outcome: String?
+    public var nextSteps: [String]
+    /// resolved | unresolved | transferred | escalated | in_progress
+    public var status: String
+}
+
+public struct TurnSentiment: Codable, Equatable, Sendable {
+    public var index: Int
+    public var speaker: SpeakerRole
+    public var compound: Double
+    public var label: String
+}
+
+public struct SentimentDetail: Codable, Equatable, Sendable {
+    public var label: String
+    /// Rendered label before hysteresis (equal to `label` for final analyses).
+    public var rawLabel: String
+    /// Genesys-style position-weighted customer score in [-1, 1].
+    public var customerScore: Double
+    public var agentScore: Double
+    public var turns: [TurnSentiment]
+    /// Four equal time quarters, mean turn compound on the ±5 scale (0 when a quarter is empty).
+    public var customerQuarters: [Double]
+    public var agentQuarters: [Double]
+    /// up | down | flat (customer, last quarter vs the earlier ones, ±0.5 dead band)
+    public var trend: String
+}
+
+public struct Evidence: Codable, Equatable, Sendable {
+    public var turn: Int
+    public var cue: String
+}
+
+public struct EmotionDetail: Codable, Equatable, Sendable {
+    public var label: String
+    public var rawLabel: String
+    public var evidence: [Evidence]
+    public var source: String  // always "text": derived from the customer's words only
+}
+
+public struct RubricItemResult: Codable, Equatable, Sendable {
+    public var id: String
+    public var weight: Int
+    /// met | partial | not_met | na
+    public var result: String
+    public var earned: Double
+    public var reason: String
+}
+
+public struct AgentScoreDetail: Codable, Equatable, Sendable {
+    public var score: Int
+    /// Σ earned / Σ applicable weights × 100; nil when no item applied.
+    public var percent: Double?
+    public var items: [RubricItemResult]
+}
+
+public struct ProcessIssue: Codable, Equatable, Sendable {
+    public var type: String
+    public var severity: String  // low | medium | high
+    public var turns: [Int]
+    public var startMs: Int
+    public var endMs: Int
+    public var evidence: String
+}
+
+public struct ProblemCluster: Codable, Equatable, Sendable {
+    public var canonicalText: String
+    public var concept: String?
+    public var count: Int
+    public var turns: [Int]
+    public var firstMs: Int
+    public var lastMs: Int
+    public var crossCall: Bool
+}
+
+public struct MarketingMention: Codable, Equatable, Sendable {
+    public var id: String
+    public var type: String
+    public var canonical: String
+    public var surface: String
+    public var turn: Int
+    public var speaker: SpeakerRole
+    /// exact | suffix | fuzzy
+    public var match: String
+}
+
+public struct ConversationStats: Codable, Equatable, Sendable {
+    public var durationMs: Int
+    public var agentTalkMs: Int
+    public var customerTalkMs: Int
+    public var nonTalkMs: Int
+    public var interruptions: Int?
+    public var agentInterruptions: Int?
+}

@@ -1,0 +1,29 @@
+import Foundation
+@testable import Analysis
+
+enum Fixtures {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/analysis")
+
+    static func gold() throws -> [GoldCall] {
+        var calls: [GoldCall] = []
+        for name in ["gold-en.txt", "gold-tr.txt"] {
+            calls += try GoldSet.parse(String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8))
+        }
+        return calls
+    }
+}
+
+/// Builds a transcript from (role letter, start, end, text) tuples.
+func transcript(_ lang: String, _ rows: [(String, Double, Double, String)]) -> [TranscriptUtterance] {
+    rows.enumerated().map { k, r in
+        TranscriptUtterance(index: k, speaker: r.0 == "A" ? .agent : (r.0 == "C" ? .customer : .unknown),
+                            language: lang, start: r.1, end: r.2, text: r.3)
+    }
+}
+
+func turnScore(_ text: String, _ lang: String) -> Double {
+    SentimentScorer.score(Tokenizer.tokenize(text, language: lang), language: lang).compound
+}
+
+let analyzer = CallAnalyzer(configuration: .default)
