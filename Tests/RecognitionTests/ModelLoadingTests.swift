@@ -93,3 +93,37 @@ import Testing
         #expect(!BLASTuning.coreName.isEmpty)
     }
 }
+
+/// A stand-in recognizer that records how many calls overlap, to check the pool's bound.
+final class CountingRecognizer: SpeechRecognizer, @unchecked Sendable {
+    let identity = EngineIdentity(engine: "counting", model: "none", modelDigest: "", options: "")
+    private let lock = NSLock()
+    private(set) var running = 0
+    private(set) var peak = 0
+
+    func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
+        lock.lock(); running += 1; peak = max(peak, running); lock.unlock()
+        usleep(20_000)
+        lock.lock(); running -= 1; lock.unlock()
+        return Transcription(text: "\(samples.count)", language: language ?? "en", languageProbability: 1, noSpeechProbability: 0,
+                             averageLogProbability: 0, words: [])
+    }
+}
+
+@Suite struct WorkerPoolTests {
+    @Test func concurrencyIsBoundedAndEveryRequestGetsItsOwnAnswer() async throws {
+        let recognizer = CountingRecognizer()
+        let pool = RecognitionWorkerPool(recognizer: recognizer, workers: 2)
+        let texts = try await withThrowingTaskGroup(of: (Int, String).self) { group in
+            for i in 1...8 {
+                group.addTask { (i, try await pool.transcribe([Float](repeating: 0, count: i), language: nil).text) }
+            }
+            var results: [Int: String] = [:]
+            for try await (i, text) in group { results[i] = text }
+            return results
+        }
+        #expect(texts == Dictionary(uniqueKeysWithValues: (1...8).map { ($0, "\($0)") }))
+        #expect(recognizer.peak <= 2)
+        #expect(pool.pending == 0)
+    }
+}
