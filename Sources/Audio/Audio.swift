@@ -1,1 +1,0 @@
-// The Audio module; see docs/DESIGN.md for its place in the data flow.
