@@ -60,9 +60,11 @@ public struct AudioStage: Sendable {
     }
 
     /// Record `inputSamples` (input-rate samples) of paused or discarded time. Returns the
-    /// flushed tail of the run the gap ends.
+    /// flushed tail of the run the gap ends. A gap of zero changes nothing.
     public mutating func gap(inputSamples: Int64) throws -> AudioChunk {
         guard inputSamples >= 0 else { throw AudioError.negativeGap(inputSamples) }
+        // A zero gap (e.g. `discarded: PT0S`) is no discontinuity: keep the run going.
+        guard inputSamples > 0 else { return AudioChunk(start: emittedPosition, channels: Array(repeating: [], count: format.channels)) }
         let tail = finishRun()
         inputTimeline += inputSamples
         runStart = toOutputRate(inputTimeline)

@@ -17,9 +17,9 @@ public struct SegmenterConfiguration: Codable, Hashable, Sendable, CustomStringC
     /// Non-speech time after the last speech frame that closes an utterance.
     public var hangoverMilliseconds: Int = 400
     /// Audio kept before the first speech frame.
-    public var preRollMilliseconds: Int = 200
+    public var preRollMilliseconds: Int = 100
     /// Audio kept after the last speech frame (at most the hangover).
-    public var postRollMilliseconds: Int = 200
+    public var postRollMilliseconds: Int = 80
     /// Utterances with less speech than this are dropped.
     public var minimumSpeechMilliseconds: Int = 200
     /// Longest utterance; longer speech is cut (Whisper's window is 30 s).
