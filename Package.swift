@@ -35,6 +35,7 @@ let package = Package(
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
+        .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
 
         // MARK: Tests
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),

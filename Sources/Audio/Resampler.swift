@@ -100,9 +100,7 @@ public struct Resampler: Sendable {
                     let offset = Int(base - hw + 1 - historyStart)
                     let coef = c.baseAddress! + phase * taps
                     let x = h.baseAddress! + offset
-                    var acc: Float = 0
-                    for j in 0..<taps { acc += x[j] * coef[j] }
-                    out.append(acc)
+                    out.append(Resampler.dot(x, coef, taps))
                     outputCount += 1
                 }
             }
@@ -115,6 +113,28 @@ public struct Resampler: Sendable {
             historyStart += Int64(dead)
         }
         return out
+    }
+
+    /// Dot product in a fixed summation order (eight SIMD lanes, then the lanes in order, then
+    /// the remainder), so results are bit-identical wherever the code runs.
+    @inline(__always)
+    private static func dot(_ x: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        var j = 0
+        let xr = UnsafeRawPointer(x), cr = UnsafeRawPointer(c)
+        while j + 8 <= n {
+            let a = xr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let b = cr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            lanes += a * b
+            j += 8
+        }
+        var acc: Float = 0
+        for k in 0..<8 { acc += lanes[k] }
+        while j < n {
+            acc += x[j] * c[j]
+            j += 1
+        }
+        return acc
     }
 
     private static func makeCoefficients(up: Int, halfWidth: Int, twoFc: Double, beta: Double) -> [Float] {
