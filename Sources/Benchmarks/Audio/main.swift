@@ -76,3 +76,26 @@ for rate in [44_100, 48_000, 22_050] {
         return n + r.flush().count
     }
 }
+
+// Filter quality (same measurement as the tests, printed as numbers).
+func toneLevel(_ x: ArraySlice<Float>, _ f: Double) -> Double {
+    var c = 0.0, s = 0.0
+    for (i, v) in x.enumerated() {
+        c += Double(v) * cos(2 * Double.pi * f * Double(i) / 16_000)
+        s += Double(v) * sin(2 * Double.pi * f * Double(i) / 16_000)
+    }
+    return 2 * (c * c + s * s).squareRoot() / Double(x.count)
+}
+func tone(_ f: Double, _ rate: Int) -> [Float] { (0..<rate).map { Float(0.5 * sin(2 * Double.pi * f * Double($0) / Double(rate))) } }
+for (rate, alias) in [(8_000, 0.0), (22_050, 9_000.0), (44_100, 12_000.0), (48_000, 10_000.0)] {
+    var r = Resampler(inputRate: rate, outputRate: 16_000)
+    let pass = r.process(tone(1_000, rate)) + r.flush()
+    let passDB = 20 * log10(toneLevel(pass[2_000..<14_000], 1_000) / 0.5)
+    var line = "Resampler \(rate) → 16000: taps/phase \(2 * r.halfWidth), phases \(r.up); 1 kHz error \(String(format: "%+.4f", passDB)) dB"
+    if alias > 0 {
+        let stop = r.process(tone(alias, rate)) + r.flush()
+        let rms = (stop[2_000..<14_000].reduce(0.0) { $0 + Double($1) * Double($1) } / 12_000).squareRoot()
+        line += "; \(Int(alias)) Hz (above 8 kHz) at \(String(format: "%.1f", 20 * log10(rms / (0.5 / 2.0.squareRoot())))) dB"
+    }
+    print(line)
+}
