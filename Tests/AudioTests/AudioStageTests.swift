@@ -60,6 +60,23 @@ struct AudioStageTests {
         #expect(throws: AudioError.negativeGap(-1)) { try stage.gap(inputSamples: -1) }
     }
 
+    @Test func zeroGapIsNotADiscontinuity() throws {
+        let tone = sine(frequency: 700, rate: 8_000, seconds: 0.5).map(SampleCodec.toInt16)
+        let bytes = SampleCodec.encode([tone], encoding: .pcmu)
+        let plain = try runPipeline(bytes: bytes, format: .audioHookPCMU(channels: 1), chunkFrames: [1_600, 2_400])
+        let zeroGap = try runPipeline(bytes: bytes, format: .audioHookPCMU(channels: 1), chunkFrames: [1_600, 2_400], gaps: [1_600: 0])
+        let same = plain.audio == zeroGap.audio
+        #expect(same)
+    }
+
+    @Test func wavFileAtAnotherRateFeedsTheSixteenKilohertzPath() throws {
+        let wav = try WAVFile.read(Fixture.url("tone-float-stereo.wav"))
+        var r = Resampler(inputRate: wav.sampleRate, outputRate: AudioStage.outputRate)
+        let out = r.process(wav.channels[1]) + r.flush()
+        #expect(out.count == 4_000)  // 0.25 s
+        #expect(abs(dB(toneAmplitude(out[1_000..<3_000], frequency: 2_000, rate: 16_000) / 0.5)) < 0.5)
+    }
+
     @Test func rejectsBadFramesAndFormats() throws {
         var stage = try AudioStage(format: .audioHookPCMU(channels: 2))
         #expect(throws: AudioError.invalidFrameLength(bytes: 161, bytesPerFrame: 2)) {
