@@ -64,6 +64,7 @@ let package = Package(
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
         .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
+        .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 

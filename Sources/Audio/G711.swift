@@ -1,26 +1,26 @@
-/// G.711 µ-law, the AudioHook `PCMU` codec.
+/// G.711 µ-law (ITU-T G.711, the table the AudioHook reference uses: 0xFF and 0x7F decode to 0).
 public enum MuLaw {
-    /// Decoding table: byte → 16-bit linear sample (0xFF and 0x7F decode to 0).
+    /// Decode table: µ-law byte → 16-bit linear sample (range ±32124).
     public static let decodeTable: [Int16] = (0...255).map { decodeSlow(UInt8($0)) }
 
     @inline(__always)
     public static func decode(_ byte: UInt8) -> Int16 { decodeTable[Int(byte)] }
 
-    static func decodeSlow(_ byte: UInt8) -> Int16 {
-        let u = ~byte
-        let sign = u & 0x80
-        let exponent = Int((u >> 4) & 0x07)
-        let mantissa = Int(u & 0x0F)
-        let magnitude = ((mantissa << 3) + 0x84) << exponent
-        let value = magnitude - 0x84
-        return Int16(sign != 0 ? -value : value)
+    private static func decodeSlow(_ byte: UInt8) -> Int16 {
+        let u = Int(~byte)
+        let exponent = (u >> 4) & 0x07
+        let mantissa = u & 0x0F
+        let magnitude = (((mantissa << 3) + 0x84) << exponent) - 0x84
+        return Int16(u & 0x80 != 0 ? -magnitude : magnitude)
     }
 
+    private static let bias = 0x84
+    private static let clip = 32_635
+
+    /// Encode a 16-bit linear sample (used by test clients and by the WAV µ-law path).
     public static func encode(_ sample: Int16) -> UInt8 {
-        let bias = 0x84
-        let clip = 32635
         var value = Int(sample)
-        let sign: UInt8 = value < 0 ? 0x80 : 0
+        let sign = value < 0 ? 0x80 : 0
         if value < 0 { value = -value }
         value = min(value, clip) + bias
         var exponent = 7
@@ -30,6 +30,6 @@ public enum MuLaw {
             mask >>= 1
         }
         let mantissa = (value >> (exponent + 3)) & 0x0F
-        return ~(sign | UInt8(exponent << 4) | UInt8(mantissa))
+        return ~UInt8(sign | (exponent << 4) | mantissa)
     }
 }

@@ -1,118 +1,178 @@
 import Foundation
 
-/// Band-limited resampling by a rational factor with a Kaiser-windowed sinc, evaluated as a
-/// polyphase filter bank. Streaming: state carries across calls, so the output does not depend
-/// on how the input is chunked. Deterministic: plain Float arithmetic in a fixed order.
+/// Streaming rational-ratio resampler: a Kaiser-windowed-sinc polyphase FIR.
+///
+/// The output/input ratio is reduced to `up/down` (e.g. 8000→16000 = 2/1, 44100→16000 = 160/441).
+/// Output sample `n` lies at input time `t = n·down/up`; it is the dot product of the `2·halfWidth`
+/// input samples around `t` with the coefficients of phase `(n·down) mod up`. The prototype
+/// low-pass is `2fc·sinc(2fc·τ)·kaiser(τ/halfWidth)` with cutoff
+/// `fc = rolloff · ½ · min(1, up/down)` cycles per input sample, so downsampling removes content
+/// above the output Nyquist frequency before it can alias. Each phase is normalised to unit DC
+/// gain. The filter is zero-phase (centred): output sample `n` represents exactly time
+/// `n / outputRate`, so resampling adds no timeline offset, only a processing latency of
+/// `halfWidth` input samples. State (input history, output counter) is carried across calls,
+/// so the concatenated output does not depend on how the input is chunked.
 public struct Resampler: Sendable {
+    public struct Design: Codable, Hashable, Sendable {
+        /// Zero crossings of the sinc on each side of the centre (filter length ∝ this).
+        public var zeroCrossings: Int
+        /// Cutoff as a fraction of the lower Nyquist frequency.
+        public var rolloff: Double
+        /// Kaiser window β (≈ 8 gives > 80 dB stopband).
+        public var kaiserBeta: Double
+        public init(zeroCrossings: Int = 32, rolloff: Double = 0.9, kaiserBeta: Double = 8.0) {
+            self.zeroCrossings = zeroCrossings
+            self.rolloff = rolloff
+            self.kaiserBeta = kaiserBeta
+        }
+        public static let `default` = Design()
+    }
+
     public let inputRate: Int
     public let outputRate: Int
-    private let up: Int
-    private let down: Int
-    /// Taps per phase (filter length / up).
-    private let tapsPerPhase: Int
-    /// `phases[p][k]`: coefficient k of phase p, applied to input history newest-last.
-    private let phases: [[Float]]
-    private var history: [Float]
-    /// Position of the next output sample in units of 1/up input samples.
-    private var phase = 0
-    private var consumed = 0
+    /// Reduced ratio: `up/down == outputRate/inputRate`.
+    public let up: Int
+    public let down: Int
+    /// Taps on each side of the centre; each phase has `2·halfWidth` taps.
+    public let halfWidth: Int
+    private let coefficients: [Float]  // phase-major, `up × 2·halfWidth`
 
-    /// - Parameter halfLength: zero crossings of the sinc on each side (quality vs cost).
-    public init(inputRate: Int, outputRate: Int, halfLength: Int = 16, beta: Double = 8.6) {
-        precondition(inputRate > 0 && outputRate > 0)
-        func gcd(_ a: Int, _ b: Int) -> Int { b == 0 ? a : gcd(b, a % b) }
-        let g = gcd(inputRate, outputRate)
+    private var history: [Float]       // input samples from global index `historyStart`
+    private var historyStart: Int64
+    private var inputCount: Int64 = 0
+    private var outputCount: Int64 = 0
+
+    public init(inputRate: Int, outputRate: Int, design: Design = .default) {
+        precondition(inputRate > 0 && outputRate > 0, "sample rates must be positive")
+        let g = Resampler.gcd(inputRate, outputRate)
         self.inputRate = inputRate
         self.outputRate = outputRate
         up = outputRate / g
         down = inputRate / g
-        // Cut-off at the lower Nyquist, slightly inside it for the transition band.
-        let cutoff = 0.95 * min(1.0, Double(up) / Double(down))
-        let zeroCrossings = Double(halfLength) / cutoff
-        tapsPerPhase = 2 * Int(zeroCrossings.rounded(.up)) + 1
-        let length = tapsPerPhase * up
-        let center = Double(length - 1) / 2
-        func besselI0(_ x: Double) -> Double {
-            var sum = 1.0, term = 1.0, k = 1.0
-            while term > 1e-12 * sum {
-                term *= (x / (2 * k)) * (x / (2 * k))
-                sum += term
-                k += 1
-            }
-            return sum
-        }
-        let denominator = besselI0(beta)
-        var prototype = [Double](repeating: 0, count: length)
-        for i in 0..<length {
-            let t = (Double(i) - center) / Double(up)  // in input samples
-            let x = Double.pi * cutoff * t
-            let sinc = abs(x) < 1e-12 ? 1.0 : sin(x) / x
-            let w = (Double(i) - center) / (center + 1)
-            let window = abs(w) >= 1 ? 0 : besselI0(beta * (1 - w * w).squareRoot()) / denominator
-            prototype[i] = cutoff * sinc * window
-        }
-        var banks: [[Float]] = []
-        for p in 0..<up {
-            var taps: [Float] = []
-            // Phase p uses prototype taps p, p+up, … (taps one input sample apart, so each phase
-            // already has unit gain), reversed so taps[k] meets history newest-last.
-            for k in 0..<tapsPerPhase { taps.append(Float(prototype[p + k * up])) }
-            banks.append(taps.reversed())
-        }
-        phases = banks
-        history = [Float](repeating: 0, count: tapsPerPhase)
+        let twoFc = design.rolloff * min(1.0, Double(up) / Double(down))
+        halfWidth = max(1, Int((Double(design.zeroCrossings) / twoFc).rounded(.up)))
+        coefficients = Resampler.makeCoefficients(up: up, halfWidth: halfWidth, twoFc: twoFc, beta: design.kaiserBeta)
+        history = [Float](repeating: 0, count: halfWidth)
+        historyStart = -Int64(halfWidth)
     }
 
-    /// Delay the filter adds, in output samples: output `n` represents input time
-    /// `(n - delay) * inputRate / outputRate`. (The history starts with one filter length of
-    /// silence, and the linear-phase filter's centre lags its newest tap by half its length.)
-    public var delay: Double { up == down ? 0 : (Double(up) + Double(tapsPerPhase * up - 1) / 2) / Double(down) }
-
-    /// Whole-output-sample latency, for callers that only need an upper bound.
-    public var latency: Int { Int(delay.rounded(.up)) }
-
-    /// Converts a complete signal: delay-compensated, exactly `count * outputRate / inputRate`
-    /// samples (rounded), so a 1 s input gives a 1 s output.
-    public static func convert(_ samples: [Float], from inputRate: Int, to outputRate: Int) -> [Float] {
-        guard inputRate != outputRate else { return samples }
-        var resampler = Resampler(inputRate: inputRate, outputRate: outputRate)
-        let wanted = Int((Double(samples.count) * Double(outputRate) / Double(inputRate)).rounded())
-        var output = resampler.process(samples) + resampler.flush()
-        let skip = Int(resampler.delay.rounded())
-        output = Array(output.dropFirst(skip).prefix(wanted))
-        if output.count < wanted { output += [Float](repeating: 0, count: wanted - output.count) }
-        return output
+    /// Number of outputs a stream of `inputSamples` inputs yields in total (after `flush`).
+    public func outputLength(forInput inputSamples: Int64) -> Int64 {
+        (inputSamples * Int64(up) + Int64(down) - 1) / Int64(down)
     }
 
+    /// Feed input samples; returns every output sample whose filter support is now complete.
     public mutating func process(_ input: [Float]) -> [Float] {
-        if up == down { return input }
-        var output: [Float] = []
-        output.reserveCapacity(input.count * up / down + 2)
         history.append(contentsOf: input)
-        // history[0..<tapsPerPhase] is the window ending at input index `consumed`.
-        var base = 0
-        while base + tapsPerPhase <= history.count {
-            while phase < up {
-                let taps = phases[phase]
-                var acc: Float = 0
-                history.withUnsafeBufferPointer { h in
-                    for k in 0..<tapsPerPhase { acc += taps[k] * h[base + k] }
-                }
-                output.append(acc)
-                phase += down
-            }
-            let advance = phase / up
-            phase -= advance * up
-            base += advance
-        }
-        history.removeFirst(base)
-        consumed += base
-        return output
+        inputCount += Int64(input.count)
+        return produce(limit: Int64.max)
     }
 
-    /// Emits what the filter still holds (end of stream), by feeding silence.
+    /// End of a contiguous run: pads with silence, returns the remaining outputs (so the run's
+    /// total output is `outputLength(forInput:)`), and resets to the initial state.
     public mutating func flush() -> [Float] {
-        guard up != down else { return [] }
-        return process([Float](repeating: 0, count: tapsPerPhase))
+        let total = outputLength(forInput: inputCount)
+        history.append(contentsOf: [Float](repeating: 0, count: halfWidth + 1))
+        let out = produce(limit: total)
+        history = [Float](repeating: 0, count: halfWidth)
+        historyStart = -Int64(halfWidth)
+        inputCount = 0
+        outputCount = 0
+        return out
+    }
+
+    private mutating func produce(limit: Int64) -> [Float] {
+        let taps = 2 * halfWidth
+        let available = historyStart + Int64(history.count)
+        var out: [Float] = []
+        let up64 = Int64(up), down64 = Int64(down), hw = Int64(halfWidth)
+        let maxBase = available - 1 - hw
+        if maxBase < 0 { return out }
+        // Output n is computable iff floor(n·down/up) ≤ maxBase ⟺ n ≤ ((maxBase+1)·up − 1)/down.
+        let lastOutput = min(limit, ((maxBase + 1) * up64 - 1) / down64 + 1)
+        if lastOutput > outputCount { out.reserveCapacity(Int(lastOutput - outputCount)) }
+        history.withUnsafeBufferPointer { h in
+            coefficients.withUnsafeBufferPointer { c in
+                while outputCount < lastOutput {
+                    let position = outputCount * down64
+                    let base = position / up64
+                    let phase = Int(position - base * up64)
+                    let offset = Int(base - hw + 1 - historyStart)
+                    let coef = c.baseAddress! + phase * taps
+                    let x = h.baseAddress! + offset
+                    out.append(Resampler.dot(x, coef, taps))
+                    outputCount += 1
+                }
+            }
+        }
+        // Drop history no future output needs (amortised: only when the dead prefix is large).
+        let nextBase = outputCount * down64 / up64
+        let dead = Int(nextBase - hw + 1 - historyStart)
+        if dead > 4096 {
+            history.removeFirst(dead)
+            historyStart += Int64(dead)
+        }
+        return out
+    }
+
+    /// Dot product in a fixed summation order (eight SIMD lanes, then the lanes in order, then
+    /// the remainder), so results are bit-identical wherever the code runs.
+    @inline(__always)
+    private static func dot(_ x: UnsafePointer<Float>, _ c: UnsafePointer<Float>, _ n: Int) -> Float {
+        var lanes = SIMD8<Float>(repeating: 0)
+        var j = 0
+        let xr = UnsafeRawPointer(x), cr = UnsafeRawPointer(c)
+        while j + 8 <= n {
+            let a = xr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            let b = cr.loadUnaligned(fromByteOffset: j * 4, as: SIMD8<Float>.self)
+            lanes += a * b
+            j += 8
+        }
+        var acc: Float = 0
+        for k in 0..<8 { acc += lanes[k] }
+        while j < n {
+            acc += x[j] * c[j]
+            j += 1
+        }
+        return acc
+    }
+
+    private static func makeCoefficients(up: Int, halfWidth: Int, twoFc: Double, beta: Double) -> [Float] {
+        let taps = 2 * halfWidth
+        var table = [Float](repeating: 0, count: up * taps)
+        let i0Beta = besselI0(beta)
+        for phase in 0..<up {
+            var row = [Double](repeating: 0, count: taps)
+            for j in 0..<taps {
+                // Distance from the output instant to input tap j, in input samples.
+                let tau = Double(phase) / Double(up) + Double(halfWidth - 1 - j)
+                let r = tau / Double(halfWidth)
+                guard abs(r) < 1 else { continue }
+                let x = twoFc * tau
+                let sinc = x == 0 ? 1.0 : sin(Double.pi * x) / (Double.pi * x)
+                row[j] = twoFc * sinc * besselI0(beta * (1 - r * r).squareRoot()) / i0Beta
+            }
+            let sum = row.reduce(0, +)
+            for j in 0..<taps { table[phase * taps + j] = Float(row[j] / sum) }
+        }
+        return table
+    }
+
+    /// Modified Bessel function of the first kind, order 0 (power series; converges fast for β ≤ 20).
+    static func besselI0(_ x: Double) -> Double {
+        var sum = 1.0, term = 1.0
+        let half = x / 2
+        for k in 1..<64 {
+            term *= (half / Double(k)) * (half / Double(k))
+            sum += term
+            if term < sum * 1e-17 { break }
+        }
+        return sum
+    }
+
+    static func gcd(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
     }
 }

@@ -64,7 +64,7 @@ public struct StreamClient: Sendable {
 
     /// Audio encoded for the dialect and cut into frames: seed 500 ms of 16 kHz PCM16 mono,
     /// AudioHook 200 ms of 8 kHz PCMU (stereo when the recording is: external = left/customer).
-    public static func frames(for audio: AudioBuffer, dialect: Dialect) -> (frames: [[UInt8]], frameSeconds: Double, channels: [String]) {
+    public static func frames(for audio: WAVAudio, dialect: Dialect) -> (frames: [[UInt8]], frameSeconds: Double, channels: [String]) {
         switch dialect {
         case .seed:
             let samples = Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
@@ -82,7 +82,7 @@ public struct StreamClient: Sendable {
         }
     }
 
-    public func run(audio: AudioBuffer, onMessage: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
+    public func run(audio: WAVAudio, onMessage: @escaping @Sendable (String) -> Void = { _ in }) async throws -> Outcome {
         guard let url = URL(string: options.url), let host = url.host, ["ws", "wss"].contains(url.scheme ?? "") else {
             throw ClientError.badURL(options.url)
         }

@@ -10,7 +10,7 @@ import StreamProtocol
 
 /// Real clients of both dialects against a running server with the real session reducer.
 @Suite(.serialized) struct ProtocolEndToEndTests {
-    static let audio = AudioBuffer(sampleRate: 16000, channels: [
+    static let audio = WAVAudio(sampleRate: 16000, channels: [
         (0..<16000).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) },
         (0..<16000).map { Float(0.3 * sin(2 * Double.pi * 660 * Double($0) / 16000)) },
     ])
