@@ -22,12 +22,7 @@ struct Authenticator: Sendable {
 
     func authenticate(_ request: Request) -> Outcome {
         let query = Self.queryItems(request.uri.query ?? "")
-        var headers: [String: String] = [:]
-        for field in request.headers {
-            let name = field.name.canonicalName
-            // Repeated fields are joined the way RFC 9110 combines them.
-            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
-        }
+        let headers = Self.headerFields(request)
         let headerKey = headers["x-api-key"]
         let queryKey = query["x-api-key"]
         guard let apiKey = headerKey ?? queryKey, !apiKey.isEmpty else {
@@ -53,6 +48,16 @@ struct Authenticator: Sendable {
             query: query.filter { $0.key != "x-api-key" },
             path: request.uri.path)
         return .accepted(key, facts)
+    }
+
+    /// Lower-cased header names to values; repeated fields joined the way RFC 9110 combines them.
+    static func headerFields(_ request: Request) -> [String: String] {
+        var headers: [String: String] = [:]
+        for field in request.headers {
+            let name = field.name.canonicalName
+            headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
+        }
+        return headers
     }
 
     static func queryItems(_ query: String) -> [String: String] {

@@ -8,11 +8,7 @@ import StreamProtocol
 public enum SignatureCheck {
     public static func verifier(window: RequestSignature.Window = .init(), logger: Logger) -> @Sendable (Request, [UInt8], String) -> Bool {
         { request, secret, apiKey in
-            var headers: [String: String] = [:]
-            for field in request.headers {
-                let name = field.name.canonicalName
-                headers[name] = headers[name].map { $0 + ", " + field.value } ?? field.value
-            }
+            let headers = Authenticator.headerFields(request)
             // HTTP/1 Host arrives as the :authority pseudo-header, not as a header field.
             let authority = request.head.authority ?? headers["host"] ?? ""
             let signed = RequestSignature.Request(target: request.head.path ?? request.uri.description, authority: authority, headers: headers)
