@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Journal", dependencies: ["CLZ4", "CCrypto", "CChecksum"]),
         .target(name: "StreamProtocol", dependencies: ["CCrypto"]),
         .target(name: "Audio"),
-        .target(name: "Recognition", dependencies: ["CBLAS"]),
+        .target(name: "Recognition", dependencies: ["CBLAS", "CCrypto"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "CCrypto"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [
@@ -53,7 +53,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "StreamProtocol", "Audio", "Recognition",
+            "Journal", "Pipeline", "Server", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -21,10 +21,22 @@ public enum ModelStore {
         return directory
     }
 
-    /// The SHA-256 that tools/fetch-models recorded, for engine identities in journal headers.
+    /// The model's SHA-256, for engine identities in journal headers and transcript caches:
+    /// the one tools/fetch-models recorded, or computed from model.bin when there is none.
     public static func digest(of directory: URL) -> String? {
-        guard let data = try? Data(contentsOf: directory.appendingPathComponent("MODEL-DIGEST")),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
-        return object["sha256"] as? String
+        if let data = try? Data(contentsOf: directory.appendingPathComponent("MODEL-DIGEST")),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let recorded = object["sha256"] as? String {
+            return recorded
+        }
+        guard let model = try? Data(contentsOf: directory.appendingPathComponent("model.bin"), options: .alwaysMapped) else { return nil }
+        return model.withUnsafeBytes { sha256Hex($0) }
     }
+}
+
+import CCrypto
+
+func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
+    var digest = [UInt8](repeating: 0, count: 32)
+    _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &digest)
+    return digest.map { String(format: "%02x", $0) }.joined()
 }

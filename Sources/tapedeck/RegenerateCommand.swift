@@ -1,0 +1,102 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Journal
+import Pipeline
+import Recognition
+
+struct RegenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "regenerate",
+        abstract: "Re-derive every session's CSV files from the journals with this build's engine and analyzer.",
+        discussion: "Shard the work across machines with --shard i/n (sessions are assigned by path, stably).")
+
+    @Option(help: "Journal directory.") var journal = "journal"
+    @Option(help: "Results directory.") var results = "results"
+    @Option(help: "Speech model (tools/fetch-models).") var model = "base"
+    @Option(help: "Concurrent sessions.") var jobs = 1
+    @Option(help: "This machine's share, i/n (1-based).") var shard = "1/1"
+    @Option(help: "Only sessions from this day on (yyyy-mm-dd).") var since: String?
+    @Option(help: "Organization settings file (analysis configuration).") var settings: String?
+
+    func parsedShard() throws -> (Int, Int) {
+        let parts = shard.split(separator: "/").compactMap { Int($0) }
+        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { throw ValidationError("--shard takes i/n with 1 ≤ i ≤ n") }
+        return (parts[0], parts[1])
+    }
+
+    func validate() throws {
+        _ = try parsedShard()
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1-64") }
+        if let since, since.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil { throw ValidationError("--since takes yyyy-mm-dd") }
+    }
+
+    func run() throws {
+        let (index, count) = try parsedShard()
+        var files = JournalLayout.journals(under: URL(fileURLWithPath: journal))
+        if let since { files = files.filter { $0.deletingLastPathComponent().lastPathComponent >= since } }
+        files = files.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
+        let configuration = try settings.map { try AnalysisConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? .default
+        let recognizer = try WhisperRecognizer(model: model, threads: max(1, 2 / jobs))
+        let analyzer = CallAnalyzer(configuration: configuration)
+        let projector = Projector(root: URL(fileURLWithPath: results))
+        let progress = Progress(total: files.count)
+        let failures = Failures()
+        DispatchQueue.concurrentPerform(iterations: jobs) { worker in
+            for (i, file) in files.enumerated() where i % jobs == worker {
+                do {
+                    let derived = try SessionDerivation.derive(file, recognizer: recognizer, analyzer: analyzer, analysisConfiguration: configuration)
+                    if derived.negotiated?.isProbe != true {
+                        let (row, utterances) = derived.rows()
+                        try projector.write(session: row, utterances: utterances, day: file.deletingLastPathComponent().lastPathComponent)
+                    }
+                    progress.advance(audioSeconds: derived.duration)
+                } catch {
+                    failures.add("\(file.path): \(error)")
+                    progress.advance(audioSeconds: 0)
+                }
+            }
+        }
+        progress.finish()
+        for failure in failures.all { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
+        if !failures.all.isEmpty { throw ExitCode(1) }
+    }
+}
+
+/// A one-line progress bar on standard error: done/total, sessions/s, audio hours/CPU hour, ETA.
+final class Progress: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private var done = 0
+    private var audio = 0.0
+    private let start = Date()
+
+    init(total: Int) { self.total = total; draw() }
+
+    func advance(audioSeconds: Double) {
+        lock.lock(); done += 1; audio += audioSeconds; lock.unlock()
+        draw()
+    }
+
+    func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
+
+    private func draw() {
+        lock.lock(); defer { lock.unlock() }
+        let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let rate = Double(done) / elapsed
+        let eta = rate > 0 ? Double(total - done) / rate : 0
+        let width = 30
+        let filled = total == 0 ? width : width * done / total
+        let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
+        let line = String(format: "\r[%@] %d/%d sessions  %.2f sessions/s  %.1f audio-h per h  ETA %.0f s ",
+                          bar, done, total, rate, audio / elapsed, eta)
+        FileHandle.standardError.write(Data(line.utf8))
+    }
+}
+
+final class Failures: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
+    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
