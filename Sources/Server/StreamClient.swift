@@ -138,7 +138,7 @@ public struct StreamClient: Sendable {
                     group.addTask {
                         var writer = MessageWriter(dialect: options.dialect, sessionId: sessionId)
                         try await outbound.write(.text(writer.open(channels: channels, language: options.language, organizationId: options.organizationId)))
-                        guard await state.waitFor(type: "opened", seconds: 10) else {
+                        guard await state.waitFor(type: "opened", seconds: 30) else {
                             try await outbound.close(.normalClosure, reason: nil)
                             return
                         }
