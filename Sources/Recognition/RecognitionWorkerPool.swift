@@ -19,11 +19,11 @@ public final class RecognitionWorkerPool: @unchecked Sendable {
     }
 
     /// Requests queued or running now (for metrics and back-pressure).
-    public var pending: Int { lock.lock(); defer { lock.unlock() }; return waiting }
+    public var pending: Int { lock.withLock { waiting } }
 
     public func transcribe(_ samples: [Float], language: String?) async throws -> Transcription {
-        lock.lock(); waiting += 1; lock.unlock()
-        defer { lock.lock(); waiting -= 1; lock.unlock() }
+        lock.withLock { waiting += 1 }
+        defer { lock.withLock { waiting -= 1 } }
         return try await withCheckedThrowingContinuation { continuation in
             queue.async {
                 self.slots.wait()
