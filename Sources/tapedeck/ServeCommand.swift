@@ -56,11 +56,13 @@ struct ServeCommand: AsyncParsableCommand {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
         }
         let scheme = tlsCert == nil ? "ws" : "wss"
+        let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
             configuration: configuration, store: store, core: SessionReducer.self,
             components: ["protocol": "seed+audiohook-v2"],
             verifySignature: SignatureCheck.verifier(logger: logger), logger: logger,
             onServerRunning: { channel in
+                let (logger, configuration) = announced
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             })
