@@ -1,7 +1,7 @@
 // Per-organization analysis settings: marketing dictionary, rubric weights, thresholds.
 // The digest of the canonical JSON goes into journal headers so a replay can prove it used the same settings.
 import Foundation
-import CCrypto
+import Digests
 
 public struct MarketingEntry: Codable, Equatable, Sendable {
     public var id: String
@@ -126,15 +126,9 @@ public struct AnalysisConfiguration: Codable, Equatable, Sendable {
     }
 
     /// SHA-256 hex of `canonicalJSON`.
-    public var digest: String { sha256Hex(Array(canonicalJSON.utf8)) }
+    public var digest: String { SHA256Digest.hash(Array(canonicalJSON.utf8)).hexString }
 
     func weight(_ item: RubricItem) -> Int { rubricWeights[item.rawValue] ?? item.defaultWeight }
-}
-
-func sha256Hex(_ bytes: [UInt8]) -> String {
-    var out = [UInt8](repeating: 0, count: Int(SHA256_DIGEST_LENGTH))
-    bytes.withUnsafeBufferPointer { buf in _ = SHA256(buf.baseAddress, buf.count, &out) }
-    return out.map { String(format: "%02x", $0) }.joined()
 }
 
 enum DefaultMarketing {

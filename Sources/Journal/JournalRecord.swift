@@ -1,3 +1,6 @@
+// Journal's public API speaks in these digests (footers, chain heads), so it re-exports them.
+@_exported import Digests
+
 /// What a record holds. Raw values are the on-disk type byte and never change meaning.
 public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Session header, JSON: everything the reducers depend on besides the records.

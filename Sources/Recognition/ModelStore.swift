@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 
 /// Where models live: `$TAPEDECK_MODELS/<name>/`, by default `~/.cache/tapedeck/models/<name>/`
@@ -29,14 +30,7 @@ public enum ModelStore {
             return recorded
         }
         guard let model = try? Data(contentsOf: directory.appendingPathComponent("model.bin"), options: .alwaysMapped) else { return nil }
-        return model.withUnsafeBytes { sha256Hex($0) }
+        return model.withUnsafeBytes { SHA256Digest.hash($0).hexString }
     }
 }
 
-import CCrypto
-
-func sha256Hex(_ bytes: UnsafeRawBufferPointer) -> String {
-    var digest = [UInt8](repeating: 0, count: 32)
-    _ = SHA256(bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count, &digest)
-    return digest.map { String(format: "%02x", $0) }.joined()
-}

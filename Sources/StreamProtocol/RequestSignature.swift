@@ -1,4 +1,4 @@
-import CCrypto
+import Digests
 import Foundation
 
 /// The RFC 9421 HTTP message signature profile AudioHook uses: HMAC-SHA256 keyed with the
@@ -93,8 +93,8 @@ public enum RequestSignature {
         guard let base = signatureBase(request, components: p.components, signatureParams: parsed.inner) else {
             return .failure(.malformed("a covered header is missing from the request"))
         }
-        let expected = hmac(Array(base.utf8), key: clientSecret)
-        return constantTimeEqual(expected, mac) ? .success(()) : .failure(.mismatch)
+        let expected = HMACSHA256.authenticate(Array(base.utf8), key: clientSecret)
+        return !mac.isEmpty && HMACSHA256.constantTimeEqual(expected, mac) ? .success(()) : .failure(.mismatch)
     }
 
     // MARK: Sign (for our own client)
@@ -105,7 +105,7 @@ public enum RequestSignature {
         let inner = "(" + requiredComponents.map { "\"\($0)\"" }.joined(separator: " ") + ")"
             + ";keyid=\"\(apiKey)\";nonce=\"\(nonce)\";alg=\"hmac-sha256\";created=\(created);expires=\(expires)"
         guard let base = signatureBase(request, components: requiredComponents, signatureParams: inner) else { return nil }
-        let mac = hmac(Array(base.utf8), key: [UInt8](secret))
+        let mac = HMACSHA256.authenticate(Array(base.utf8), key: [UInt8](secret))
         return ("sig1=" + inner, "sig1=:" + Data(mac).base64EncodedString() + ":")
     }
 
@@ -202,19 +202,4 @@ public enum RequestSignature {
         return nil
     }
 
-    static func hmac(_ message: [UInt8], key: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        var length: UInt32 = 32
-        _ = key.withUnsafeBytes { k in
-            message.withUnsafeBytes { m in
-                HMAC(EVP_sha256(), k.baseAddress, Int32(k.count), m.baseAddress?.assumingMemoryBound(to: UInt8.self), m.count, &out, &length)
-            }
-        }
-        return out
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count, !a.isEmpty else { return false }
-        return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
-    }
 }
