@@ -38,7 +38,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [
-            "Pipeline", "Journal", "StreamProtocol", "Audio", "CCrypto",
+            "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Pipeline", "StreamProtocol", "Journal",
+            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

@@ -1,67 +1,77 @@
 import Foundation
 import Journal
+import Recognition
+import StreamProtocol
 
-/// Re-derives a journaled session with the same reducer the live server ran, and compares what
-/// it would have sent with what the journal says was sent.
+/// The auditor's check: re-derives a journaled session with this build's reducer and compares
+/// both derived streams — protocol replies and derived events — with what the journal says was
+/// sent. `seq`/`clientseq` of server messages record how the two streams interleaved on the
+/// wire, which depends on delivery timing; they are compared with those members left out.
 public enum Replay {
+    public struct Difference: Sendable {
+        /// "reply" or "event".
+        public var stream: String
+        public var index: Int
+        public var journaled: String?
+        public var derived: String?
+    }
+
     public struct Report: Sendable {
-        public var header: SessionHeader
-        public var inbound: Int
-        public var journaledReplies: [String]
-        public var derivedReplies: [String]
-        /// Index and both versions of the first reply that differs, if any.
-        public var firstDifference: (index: Int, journaled: String?, derived: String?)?
-        public var journalDamage: JournalDamage?
+        public var run: SessionRunner.Run
+        /// Header components that differ from this build (engine, analyzer…), human-readable.
+        public var componentDifferences: [String]
+        public var firstDifference: Difference?
+        /// Derived messages at the end of a stream that the live server could not deliver
+        /// because the connection had ended first.
+        public var undelivered: Int
 
-        public var identical: Bool { firstDifference == nil && journalDamage == nil }
+        public var header: SessionHeader { run.header }
+        public var journalDamage: JournalDamage? { run.journalDamage }
+        public var identical: Bool { firstDifference == nil && run.journalDamage == nil }
     }
 
-    public enum ReplayError: Error, CustomStringConvertible {
-        case noHeader(String)
-        public var description: String {
-            switch self {
-            case .noHeader(let path): return "\(path) does not start with a session header record; it was not written by `tapedeck serve`"
-            }
-        }
-    }
-
-    public static func run<Core: SessionCore>(_ url: URL, core: Core.Type, key: JournalKey? = nil,
-                                              onRecord: (JournalRecord) -> Void = { _ in }) throws -> Report {
-        var header: SessionHeader?
-        var reducer: Core?
-        var journaled: [String] = []
-        var derived: [String] = []
-        var inbound = 0
-        let scan = try JournalReader.scan(url, key: key) { record in
-            onRecord(record)
-            switch record.type {
-            case .sessionHeader:
-                let decoded = try SessionHeader.decode(record.payload)
-                header = decoded
-                reducer = Core(facts: decoded.facts)
-            case .inboundText, .inboundBinary, .transportClosed:
-                if record.type != .transportClosed { inbound += 1 }
-                guard reducer != nil else { return }
-                for effect in reducer!.handle(record) {
-                    if case .send(let text) = effect { derived.append(text) }
-                }
-            case .outbound:
-                journaled.append(record.text ?? "")
-            default:
-                break
-            }
-        }
-        guard let header else { throw ReplayError.noHeader(url.path) }
-        var report = Report(header: header, inbound: inbound, journaledReplies: journaled, derivedReplies: derived,
-                            firstDifference: nil, journalDamage: scan.damage)
-        for i in 0..<max(journaled.count, derived.count) {
-            let a = i < journaled.count ? journaled[i] : nil
-            let b = i < derived.count ? derived[i] : nil
-            if a != b {
-                report.firstDifference = (i, a, b)
-                break
+    public static func run(_ url: URL, environment: SessionEnvironment, key: JournalKey? = nil,
+                           transcribe: (TranscriptionRequest) throws -> Transcription,
+                           onRecord: (JournalRecord) -> Void = { _ in }) throws -> Report {
+        let run = try SessionRunner.run(url, environment: environment, key: key, transcribe: transcribe, onRecord: onRecord)
+        var report = Report(run: run, componentDifferences: environment.differences(from: run.header.components),
+                            firstDifference: nil, undelivered: 0)
+        for (stream, journaled, derived, dropClientSeq) in [("reply", run.journaledReplies, run.derivedReplies, false),
+                                                            ("event", run.journaledEvents, run.derivedEvents, true)] {
+            let (difference, undelivered) = compare(journaled, derived, dropClientSeq: dropClientSeq, transportEnded: run.transportEnded)
+            report.undelivered += undelivered
+            if report.firstDifference == nil, let difference {
+                report.firstDifference = Difference(stream: stream, index: difference.index, journaled: difference.journaled, derived: difference.derived)
             }
         }
         return report
+    }
+
+    /// Protocol-only replay (no speech engine): what the endpoint tests check.
+    public static func run(_ url: URL, key: JournalKey? = nil) throws -> Report {
+        try run(url, environment: .protocolOnly, key: key, transcribe: { _ in throw ReplayError.noEngine })
+    }
+
+    public enum ReplayError: Error, CustomStringConvertible {
+        case noEngine
+        public var description: String { "this replay has no speech engine, but the session asked for a transcription" }
+    }
+
+    static func compare(_ journaled: [String], _ derived: [String], dropClientSeq: Bool, transportEnded: Bool)
+        -> (difference: (index: Int, journaled: String?, derived: String?)?, undelivered: Int) {
+        for i in 0..<max(journaled.count, derived.count) {
+            let a = i < journaled.count ? journaled[i] : nil
+            let b = i < derived.count ? derived[i] : nil
+            if let a, let b, normalized(a, dropClientSeq: dropClientSeq) == normalized(b, dropClientSeq: dropClientSeq) { continue }
+            // The live side stops at the connection's end; what it could not send is no difference.
+            if a == nil, transportEnded { return (nil, derived.count - i) }
+            return ((i, a, b), 0)
+        }
+        return (nil, 0)
+    }
+
+    static func normalized(_ message: String, dropClientSeq: Bool) -> String {
+        guard let value = try? JSONValue.parse(message), case .object(let members) = value else { return message }
+        return JSONValue.object(members.filter { $0.0 != "seq" && !(dropClientSeq && $0.0 == "clientseq") }).serialized
     }
 }

@@ -1,27 +1,68 @@
+import Analysis
+import Audio
+import Foundation
 import Journal
+import Recognition
 import StreamProtocol
 
-/// Composes a session's stages into one pure reducer over journaled records (DESIGN.md, data
-/// flow). The protocol stage answers the client; later stages (audio, segmenter, transcriber,
-/// analyzer) hang off its audio and close events.
+/// Composes a session's stages into one pure reducer (DESIGN.md, data flow):
+/// protocol stage → audio stage → segmenter → (transcription requests) → analyzer → events.
+///
+/// Determinism: every output depends only on the records handled, the transcriptions applied
+/// (in request order) and the environment. Where results arrive relative to records (live: when
+/// the worker pool finishes; replay: at once) only changes how the two output streams interleave,
+/// which is what `seq` numbers on the wire record and replay does not need to reproduce.
 public struct SessionReducer: SessionCore {
+    public let environment: SessionEnvironment
     public private(set) var protocolStage: ProtocolStage
     public private(set) var negotiated: NegotiatedSession?
+    /// Primary language (`en`, `tr`) the client asked for, nil to detect.
+    public private(set) var language: String?
+    public private(set) var utterances: [DerivedUtterance] = []
+    public private(set) var firstReceivedAt: Int64?
+    public private(set) var lastReceivedAt: Int64 = 0
+    /// Why audio could not be decoded, if it could not (the session goes on without transcripts).
+    public private(set) var audioFailure: String?
 
-    public init(facts: ConnectionFacts) {
+    private var audio: AudioStage?
+    private var segmenter: Segmenter
+    private var requests: [TranscriptionRequest] = []   // made, not yet applied (in order)
+    private var nextRequest = 0
+    private var nextResult = 0
+    private var analysisState = AnalysisState()
+    private var transcript: [TranscriptUtterance] = []
+    private var lastAnalysis: AnalysisSnapshot?
+    private var audioFinished = false
+    private var closeAnswerPending = false
+    private var transportGone = false
+
+    public init(facts: ConnectionFacts, environment: SessionEnvironment) {
+        self.environment = environment
         protocolStage = ProtocolStage(dialectHint: facts.dialect == Dialect.audiohook.rawValue ? .audiohook : nil, headers: facts.headers)
+        segmenter = Segmenter(configuration: environment.segmenter)
     }
 
+    /// Requests made and not yet applied.
+    public var pendingTranscriptions: Int { requests.count }
+
+    /// Seconds of call audio on the timeline (received samples plus reported gaps).
+    public var duration: Double { audio.map { Double($0.position) / Double(AudioStage.outputRate) } ?? 0 }
+
     public mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
-        let events: [ProtocolEvent]
         switch record.type {
-        case .inboundText:
-            events = protocolStage.receive(text: record.text ?? String(decoding: record.payload, as: UTF8.self))
-        case .inboundBinary:
-            events = protocolStage.receive(binary: record.payload)
+        case .inboundText, .inboundBinary, .transportClosed:
+            if firstReceivedAt == nil { firstReceivedAt = record.receivedAt }
+            lastReceivedAt = record.receivedAt
         default:
             return []
         }
+        if record.type == .transportClosed {
+            transportGone = true
+            return finishAudio()
+        }
+        let events = record.type == .inboundText
+            ? protocolStage.receive(text: record.text ?? String(decoding: record.payload, as: UTF8.self))
+            : protocolStage.receive(binary: record.payload)
         var effects: [SessionEffect] = []
         for event in events {
             switch event {
@@ -29,16 +70,144 @@ public struct SessionReducer: SessionCore {
                 effects.append(.send(text))
             case .opened(let session):
                 negotiated = session
+                language = session.language.map(Self.primaryLanguage)
                 effects.append(.identified(sessionId: session.sessionId, details: session.json.serialized))
+                if environment.engine != nil, !session.isProbe, let media = session.media {
+                    do { audio = try AudioStage(format: Self.audioFormat(media)) } catch { audioFailure = "\(error)" }
+                }
+            case .audio(let bytes, _):
+                effects += decode { try $0.append(bytes) }
+            case .gap(_, let duration):
+                effects += decode { try $0.gap(inputSamples: duration) }
+            case .languageChanged(let tag):
+                language = Self.primaryLanguage(tag)
             case .closeRequested:
-                // No derived results are pending in a protocol-only session: answer at once.
-                if let closed = protocolStage.closed() { effects.append(.send(closed)) }
-            case .audio, .gap, .languageChanged, .clientError, .violation:
-                break
+                effects += finishAudio()
+                closeAnswerPending = true
+                effects += answerCloseIfDone()
             case .closeSocket:
                 effects.append(.closeSocket)
+            case .clientError, .violation:
+                break
             }
         }
         return effects
+    }
+
+    public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
+        guard id == nextResult, let request = requests.first, request.id == id else {
+            preconditionFailure("transcription \(id) applied out of order (expected \(nextResult))")
+        }
+        requests.removeFirst()
+        nextResult += 1
+        var effects: [SessionEffect] = []
+        let text = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        if !text.isEmpty {
+            let channels = negotiated?.media?.channels ?? []
+            let name = request.channel < channels.count ? channels[request.channel] : ""
+            let speaker: SpeakerRole = name == "external" ? .customer : name == "internal" ? .agent : .unknown
+            let start = Double(request.startSample) / Double(AudioStage.outputRate)
+            let languageCode = result.language.isEmpty ? (request.language ?? "en") : result.language
+            let utterance = DerivedUtterance(
+                index: utterances.count, channel: request.channel, speaker: speaker,
+                start: start, end: Double(request.endSample) / Double(AudioStage.outputRate),
+                language: languageCode, text: text,
+                confidence: Double(exp(result.averageLogProbability)),
+                words: result.words.map { RecognizedWord(text: $0.text, start: start + $0.start, end: start + $0.end, probability: $0.probability) })
+            utterances.append(utterance)
+            transcript.append(TranscriptUtterance(index: utterance.index, speaker: speaker, language: languageCode == "tr" ? "tr" : "en",
+                                                  start: utterance.start, end: utterance.end, text: text))
+            let analysis = environment.analyzer.update(&analysisState, transcript: transcript)
+            if analysis != nil { lastAnalysis = analysis }
+            if !transportGone, let event = eventMessage(for: utterance, analysis: analysis) { effects.append(.event(event)) }
+        }
+        effects += answerCloseIfDone()
+        return effects
+    }
+
+    /// The end-of-call analysis of everything transcribed (no hysteresis; end-of-call checks apply).
+    public var finalAnalysis: AnalysisSnapshot? {
+        environment.analyzer.finalAnalysis(transcript)
+    }
+
+    // MARK: Stages
+
+    private mutating func decode(_ step: (inout AudioStage) throws -> AudioChunk) -> [SessionEffect] {
+        guard audio != nil, !audioFinished else { return [] }
+        do {
+            let chunk = try step(&audio!)
+            return segment(chunk.isEmpty ? [] : segmenter.append(chunk))
+        } catch {
+            audioFailure = "\(error)"
+            audioFinished = true
+            return []
+        }
+    }
+
+    /// End of audio (close or transport end): resampler tails and open utterances go out.
+    private mutating func finishAudio() -> [SessionEffect] {
+        guard audio != nil, !audioFinished else { return [] }
+        let tail = audio!.finish()
+        var found = tail.isEmpty ? [] : segmenter.append(tail)
+        found += segmenter.flush()
+        audioFinished = true
+        return segment(found)
+    }
+
+    private mutating func segment(_ found: [Utterance]) -> [SessionEffect] {
+        // Within one step the segmenter may end utterances of several channels: time order.
+        found.sorted { ($0.startSample, $0.channel) < ($1.startSample, $1.channel) }.map { utterance in
+            let request = TranscriptionRequest(id: nextRequest, channel: utterance.channel, startSample: utterance.startSample,
+                                               endSample: utterance.endSample, samples: utterance.samples, language: language)
+            nextRequest += 1
+            requests.append(TranscriptionRequest(id: request.id, channel: request.channel, startSample: request.startSample,
+                                                 endSample: request.endSample, samples: [], language: request.language))
+            return .transcribe(request)
+        }
+    }
+
+    // MARK: Messages
+
+    private mutating func eventMessage(for utterance: DerivedUtterance, analysis: AnalysisSnapshot?) -> String? {
+        switch negotiated?.dialect {
+        case .seed?:
+            return protocolStage.event(seed: DerivedEvents.seedParameters(utterance, analysis: analysis), audiohook: [])
+        case .audiohook?:
+            let tag = DerivedEvents.languageTag(utterance.language, session: negotiated?.language)
+            let entities = DerivedEvents.audioHookEntities(utterance, sessionId: negotiated?.sessionId ?? "", languageTag: tag, analysis: analysis)
+            return protocolStage.event(seed: .null, audiohook: entities)
+        case nil:
+            return nil
+        }
+    }
+
+    /// `closed` waits until every utterance is transcribed and its event sent ("flush final
+    /// results, then reply closed"); AudioHook clients get the final analysis as a last entity.
+    private mutating func answerCloseIfDone() -> [SessionEffect] {
+        guard closeAnswerPending, requests.isEmpty else { return [] }
+        closeAnswerPending = false
+        var effects: [SessionEffect] = []
+        if negotiated?.dialect == .audiohook, !transportGone, let final = finalAnalysis,
+           let event = protocolStage.event(seed: .null, audiohook: [DerivedEvents.analysisEntity(final, final: true)]) {
+            effects.append(.event(event))
+        }
+        if let closed = protocolStage.closed() { effects.append(.send(closed)) }
+        return effects
+    }
+
+    // MARK: Helpers
+
+    public static func primaryLanguage(_ tag: String) -> String {
+        String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? Substring(tag)).lowercased()
+    }
+
+    static func audioFormat(_ media: MediaFormat) throws -> AudioFormat {
+        let encoding: AudioEncoding
+        switch media.encoding {
+        case .pcm16le: encoding = .pcm16le
+        case .pcmu: encoding = .pcmu
+        case .l16: encoding = .l16
+        }
+        return AudioFormat(encoding: encoding, sampleRate: media.sampleRate, channels: media.channels.count)
     }
 }

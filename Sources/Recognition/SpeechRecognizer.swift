@@ -7,6 +7,10 @@ public struct EngineIdentity: Codable, Hashable, Sendable, CustomStringConvertib
     public var modelDigest: String
     public var options: String
 
+    public init(engine: String, model: String, modelDigest: String, options: String) {
+        (self.engine, self.model, self.modelDigest, self.options) = (engine, model, modelDigest, options)
+    }
+
     public var description: String { "\(engine) \(model)@\(modelDigest.prefix(12)) \(options)" }
 }
 
@@ -16,6 +20,10 @@ public struct RecognizedWord: Codable, Equatable, Sendable {
     public var start: Double
     public var end: Double
     public var probability: Float
+
+    public init(text: String, start: Double, end: Double, probability: Float) {
+        (self.text, self.start, self.end, self.probability) = (text, start, end, probability)
+    }
 }
 
 public struct Transcription: Codable, Equatable, Sendable {
@@ -25,6 +33,12 @@ public struct Transcription: Codable, Equatable, Sendable {
     public var noSpeechProbability: Float
     public var averageLogProbability: Float
     public var words: [RecognizedWord]
+
+    public init(text: String, language: String, languageProbability: Float, noSpeechProbability: Float,
+                averageLogProbability: Float, words: [RecognizedWord]) {
+        (self.text, self.language, self.languageProbability) = (text, language, languageProbability)
+        (self.noSpeechProbability, self.averageLogProbability, self.words) = (noSpeechProbability, averageLogProbability, words)
+    }
 }
 
 /// Speech to text. `samples` are 16 kHz mono in [-1, 1]; `language` nil detects it.

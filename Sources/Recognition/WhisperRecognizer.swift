@@ -14,7 +14,13 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     public var logProbabilityThreshold: Float = -1.0
     public static let maxNewTokens = 224
 
-    public init(modelDirectory: URL, threads: Int = 2) throws {
+    /// Languages language detection chooses among (nil: every language the model knows).
+    public let detectableLanguages: [String]?
+
+    /// `threads` only changes speed: matrix products split rows and columns between threads,
+    /// never a sum, so every thread count gives the same result (tested), and it is not part of
+    /// the identity.
+    public init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
         setMatrixThreads(threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
         model = try WhisperModel(ct2)
@@ -32,13 +38,17 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         suppressed = suppress
         suppressedAtBegin = begin.union([tokenizer.endOfText])
         let name = modelDirectory.lastPathComponent
+        let vocabulary = tokenizer
+        let known = detectableLanguages?.filter { vocabulary.languageToken($0) != nil } ?? []
+        let detectable = vocabulary.isMultilingual && !known.isEmpty ? known : nil
+        self.detectableLanguages = detectable
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
-                                  options: "greedy,no-timestamps,threads=\(threads)")
+                                  options: "greedy,no-timestamps" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
     }
 
-    public convenience init(model name: String, threads: Int = 2) throws {
-        try self.init(modelDirectory: try ModelStore.installed(name), threads: threads)
+    public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
+        try self.init(modelDirectory: try ModelStore.installed(name), threads: threads, detectableLanguages: detectableLanguages)
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
@@ -59,7 +69,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             if let language, tokenizer.languageToken(language) != nil {
                 code = language
             } else {
-                let candidates = tokenizer.languages
+                let candidates = detectableLanguages.map { wanted in tokenizer.languages.filter { wanted.contains($0.code) } } ?? tokenizer.languages
                 let scores = candidates.map { first[$0.token] }
                 let probabilities = softmax(scores)
                 let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1) }!

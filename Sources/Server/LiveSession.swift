@@ -1,13 +1,15 @@
 import Foundation
 import HummingbirdWebSocket
 import Journal
-import Pipeline
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
+import Pipeline
+import Recognition
 import ServiceLifecycle
 
 /// Why a session's transport ended, as journaled in its transport-closed record.
-enum TransportEnd: String {
+enum TransportEnd: String, Sendable {
     case clientClosed = "client closed"
     case serverClosed = "server closed"
     case idleTimeout = "idle timeout"
@@ -15,12 +17,23 @@ enum TransportEnd: String {
     case error = "transport error"
 }
 
-/// Drives one WebSocket connection: journals every inbound frame before the core sees it and
-/// every outbound message as sent, and closes the journal however the connection ends.
+/// What the session's single state owner (its main loop) reacts to.
+private enum SessionInput: Sendable {
+    case record(JournalRecord)
+    case ended(TransportEnd)
+    case transcribed(id: Int, Result<Transcription, any Error>)
+}
+
+/// Drives one WebSocket connection. One loop owns the session core: it journals every inbound
+/// frame before the core sees it and every outbound message as sent, hands utterances to the
+/// recognition pool and applies their results in request order, and when the connection ends
+/// waits for the last transcriptions, seals the journal and writes the session's CSV files.
 final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private let facts: ConnectionFacts
     private let configuration: ServerConfiguration
     private let components: [String: String]
+    private let pool: RecognitionWorkerPool?
+    private let finishSession: @Sendable (Core, SessionHeader) throws -> URL?
     private let logger: Logger
     private var core: Core
     private var journal: AsyncJournalWriter?
@@ -29,19 +42,42 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private var sessionId: String?
     private var negotiated = "{}"
     private var firstReceivedAt: Int64?
+    private var header: SessionHeader?
+    private var socketOpen = true
+    private var pending = 0
     private(set) var journalURL: URL?
+    private(set) var resultURL: URL?
 
-    init(facts: ConnectionFacts, configuration: ServerConfiguration, components: [String: String], logger: Logger) {
+    /// Derived events wait this long after `opened`: AudioHook clients (and the reference suite)
+    /// expect the first server message after `opened` to be the answer to their first request.
+    static var quietAfterOpened: UInt64 { 1_000_000_000 }
+
+    init(facts: ConnectionFacts, configuration: ServerConfiguration, environment: SessionEnvironment, pool: RecognitionWorkerPool?,
+         logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader) throws -> URL?) {
         self.facts = facts
         self.configuration = configuration
-        self.components = components
+        self.components = environment.components
+        self.pool = pool
         self.logger = logger
-        self.core = Core(facts: facts)
+        self.finishSession = finishSession
+        self.core = Core(facts: facts, environment: environment)
     }
 
-    /// Runs until the socket closes; returns the journal file.
+    /// Runs until the socket has closed and every transcription is applied; returns the journal file.
     func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async -> URL? {
+        // The connection's handler is cancelled on shutdown; the session must still drain its
+        // transcriptions, journal the end and write its CSV, so it runs in its own task.
+        let session = Task { await self.serve(inbound: inbound, outbound: outbound) }
+        return await session.value
+    }
+
+    private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async -> URL? {
+        let (inputs, input) = AsyncStream<SessionInput>.makeStream()
+        let (submissions, submit) = AsyncStream<(Int, Task<Transcription, any Error>)>.makeStream()
         let activity = ActivityClock()
+        let openedAt = NIOLockedValueBox<UInt64?>(nil)
+        let serverClosing = NIOLockedValueBox(false)
+
         let idle = Task { [configuration] in
             let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
             while !Task.isCancelled {
@@ -55,58 +91,114 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         }
         defer { idle.cancel() }
 
-        var end = TransportEnd.clientClosed
-        var closing = false
-        do {
-            try await withGracefulShutdownHandler {
-                for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
-                    await activity.touch()
-                    let receivedAt = wallClockMicroseconds()
-                    let record: JournalRecord
-                    switch message {
-                    case .text(let text):
-                        record = JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: Array(text.utf8))
-                    case .binary(let buffer):
-                        record = JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: Array(buffer.readableBytesView))
+        // Reads frames; the main loop below does everything else.
+        let reader = Task { [configuration] in
+            var end = TransportEnd.clientClosed
+            do {
+                try await withGracefulShutdownHandler {
+                    for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
+                        await activity.touch()
+                        let receivedAt = wallClockMicroseconds()
+                        switch message {
+                        case .text(let text):
+                            input.yield(.record(JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: Array(text.utf8))))
+                        case .binary(let buffer):
+                            input.yield(.record(JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: Array(buffer.readableBytesView))))
+                        }
                     }
-                    append(record.type, receivedAt, record.payload)
-                    for effect in core.handle(record) {
-                        if try await perform(effect, outbound: outbound) { closing = true }
+                } onGracefulShutdown: {
+                    Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
+                }
+            } catch {
+                end = .error
+            }
+            if serverClosing.withLockedValue({ $0 }) { end = .serverClosed }
+            if await activity.wentIdle { end = .idleTimeout }
+            if Task.isShuttingDownGracefully, end == .clientClosed || end == .error { end = .shutdown }
+            input.yield(.ended(end))
+        }
+
+        // Awaits transcriptions in request order, so the core sees results in that order.
+        let deliverer = Task {
+            for await (id, task) in submissions {
+                let result = await task.result
+                if let opened = openedAt.withLockedValue({ $0 }) {
+                    let due = opened &+ Self.quietAfterOpened
+                    let now = JournalWriter.monotonicNow()
+                    if now < due { try? await Task.sleep(nanoseconds: due - now) }
+                }
+                input.yield(.transcribed(id: id, result))
+            }
+        }
+
+        var ended = false
+        for await event in inputs {
+            var effects: [SessionEffect] = []
+            switch event {
+            case .record(let record):
+                append(record.type, record.receivedAt, record.payload)
+                effects = core.handle(record)
+            case .ended(let end):
+                ended = true
+                socketOpen = false
+                let receivedAt = wallClockMicroseconds()
+                let payload = Array("{\"reason\":\"\(end.rawValue)\"}".utf8)
+                if journal == nil { openJournal() }
+                append(.transportClosed, receivedAt, payload)
+                effects = core.handle(JournalRecord(type: .transportClosed, sequence: 0, receivedAt: receivedAt, payload: payload))
+            case .transcribed(let id, let result):
+                pending -= 1
+                let transcription: Transcription
+                switch result {
+                case .success(let value):
+                    transcription = value
+                case .failure(let error):
+                    // Keep the order going; the utterance is left without text (a replay will show the difference).
+                    logger.error("speech recognition failed", metadata: ["utterance": "\(id)", "error": "\(error)"])
+                    transcription = Transcription(text: "", language: "", languageProbability: 0, noSpeechProbability: 1,
+                                                  averageLogProbability: 0, words: [])
+                }
+                effects = core.apply(transcription, to: id)
+            }
+            for effect in effects {
+                switch effect {
+                case .send(let text), .event(let text):
+                    await send(text, outbound: outbound)
+                case let .identified(sessionId, details):
+                    if self.sessionId == nil {
+                        self.sessionId = sessionId
+                        negotiated = details
+                        openJournal()
+                        openedAt.withLockedValue { $0 = JournalWriter.monotonicNow() }
                     }
-                    if closing {
-                        end = .serverClosed
-                        try await outbound.close(.normalClosure, reason: nil)
-                        break
+                case .transcribe(let request):
+                    guard let pool else { continue }
+                    pending += 1
+                    submit.yield((request.id, Task { try await pool.transcribe(request.samples, language: request.language) }))
+                case .closeSocket:
+                    if socketOpen {
+                        serverClosing.withLockedValue { $0 = true }
+                        socketOpen = false
+                        try? await outbound.close(.normalClosure, reason: nil)
                     }
                 }
-            } onGracefulShutdown: {
-                Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
             }
-        } catch {
-            end = .error
-            logger.info("stream ended with an error", metadata: ["error": "\(error)"])
+            if ended && pending == 0 { break }
         }
-        if await activity.wentIdle { end = .idleTimeout }
-        if Task.isShuttingDownGracefully, end == .clientClosed || end == .error { end = .shutdown }
-        return await finish(end)
+        submit.finish()
+        input.finish()
+        _ = await reader.value
+        await deliverer.value
+        return await finish()
     }
 
-    /// Performs one effect; returns true when the socket should close.
-    private func perform(_ effect: SessionEffect, outbound: WebSocketOutboundWriter) async throws -> Bool {
-        switch effect {
-        case .send(let text):
+    private func send(_ text: String, outbound: WebSocketOutboundWriter) async {
+        guard socketOpen else { return }
+        do {
             try await outbound.write(.text(text))
             append(.outbound, wallClockMicroseconds(), Array(text.utf8))
-            return false
-        case let .identified(sessionId, details):
-            if self.sessionId == nil {
-                self.sessionId = sessionId
-                negotiated = details
-                openJournal()
-            }
-            return false
-        case .closeSocket:
-            return true
+        } catch {
+            socketOpen = false  // the client is gone; derivation goes on for the journal and CSV
         }
     }
 
@@ -141,6 +233,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 bufferedBytes = 0
                 journal = writer
                 journalURL = url
+                self.header = header
                 return
             } catch JournalError.alreadyExists {
                 continue  // a reconnect reusing its session id gets a sibling file
@@ -151,17 +244,19 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         }
     }
 
-    private func finish(_ end: TransportEnd) async -> URL? {
-        let receivedAt = wallClockMicroseconds()
-        let payload = Array("{\"reason\":\"\(end.rawValue)\"}".utf8)
-        if journal == nil { openJournal() }
-        append(.transportClosed, receivedAt, payload)
-        // The core sees the close too (its replies cannot be sent any more, but it may finalize).
-        _ = core.handle(JournalRecord(type: .transportClosed, sequence: 0, receivedAt: receivedAt, payload: payload))
+    private func finish() async -> URL? {
         do {
             try await journal?.close(receivedAt: wallClockMicroseconds())
         } catch {
             logger.error("cannot close the session journal", metadata: ["error": "\(error)"])
+        }
+        if let header {
+            do {
+                resultURL = try finishSession(core, header)
+            } catch {
+                logger.error("cannot write the session's CSV files; `tapedeck regenerate` can write them from the journal",
+                             metadata: ["error": "\(error)"])
+            }
         }
         return journalURL
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Pipeline
+import Recognition
 import Hummingbird
 import HummingbirdCore
 import HummingbirdTLS
@@ -22,11 +23,35 @@ final class SessionCounter: Sendable {
 
 /// Builds the Hummingbird application: the stream endpoint and a health check.
 public enum TapedeckServer {
+    /// The product: sessions transcribed on `recognition`, analysed, and written as CSV under
+    /// the configuration's results directory when they end.
+    public static func makeApplication(
+        configuration: ServerConfiguration,
+        store: KeyStore,
+        environment: SessionEnvironment,
+        recognition: RecognitionWorkerPool?,
+        verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
+        logger: Logger = Logger(label: "tapedeck"),
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let projector = Projector(root: configuration.resultsDirectory)
+        return try makeApplication(
+            configuration: configuration, store: store, core: SessionReducer.self, environment: environment, recognition: recognition,
+            project: { reducer, header in
+                let session = DerivedSession(header: header, reducer: reducer)
+                return session.producesCSV ? try projector.write(session) : nil
+            },
+            verifySignature: verifySignature, logger: logger, onServerRunning: onServerRunning, onSessionEnd: onSessionEnd)
+    }
+
     public static func makeApplication<Core: SessionCore>(
         configuration: ServerConfiguration,
         store: KeyStore,
         core: Core.Type,
-        components: [String: String] = [:],
+        environment: SessionEnvironment = .protocolOnly,
+        recognition: RecognitionWorkerPool? = nil,
+        project: @escaping @Sendable (Core, SessionHeader) throws -> URL? = { _, _ in nil },
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
@@ -61,7 +86,8 @@ public enum TapedeckServer {
             var sessionLogger = context.logger
             sessionLogger[metadataKey: "org"] = "\(facts.organization)"
             sessionLogger[metadataKey: "key"] = "\(facts.keyId)"
-            let session = LiveSession<Core>(facts: facts, configuration: configuration, components: components, logger: sessionLogger)
+            let session = LiveSession<Core>(facts: facts, configuration: configuration, environment: environment, pool: recognition,
+                                            logger: sessionLogger, finishSession: project)
             let url = await session.run(inbound: inbound, outbound: outbound)
             await onSessionEnd(url)
         }

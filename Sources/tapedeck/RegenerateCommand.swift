@@ -13,11 +13,13 @@ struct RegenerateCommand: ParsableCommand {
 
     @Option(help: "Journal directory.") var journal = "journal"
     @Option(help: "Results directory.") var results = "results"
-    @Option(help: "Speech model (tools/fetch-models).") var model = "base"
+    @OptionGroup var engine: EngineOptions
     @Option(help: "Concurrent sessions.") var jobs = 1
     @Option(help: "This machine's share, i/n (1-based).") var shard = "1/1"
     @Option(help: "Only sessions from this day on (yyyy-mm-dd).") var since: String?
-    @Option(help: "Organization settings file (analysis configuration).") var settings: String?
+    @Option(help: "Transcript cache directory (default: <results>/.cache/transcripts).") var cache: String?
+    @Flag(help: "Run speech recognition for every utterance, ignoring and not writing the cache.") var noCache = false
+    @OptionGroup var key: JournalKeyOptions
 
     func parsedShard() throws -> (Int, Int) {
         let parts = shard.split(separator: "/").compactMap { Int($0) }
@@ -36,21 +38,25 @@ struct RegenerateCommand: ParsableCommand {
         var files = JournalLayout.journals(under: URL(fileURLWithPath: journal))
         if let since { files = files.filter { $0.deletingLastPathComponent().lastPathComponent >= since } }
         files = files.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
-        let configuration = try settings.map { try AnalysisConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? .default
-        let recognizer = try WhisperRecognizer(model: model, threads: max(1, 2 / jobs))
-        let analyzer = CallAnalyzer(configuration: configuration)
+        let recognizer = try EngineOptions.recognizer(model: engine.model ?? "base", threads: max(1, ProcessInfo.processInfo.activeProcessorCount / jobs))
+        let environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
+        let cacheRoot = URL(fileURLWithPath: cache ?? URL(fileURLWithPath: results).appendingPathComponent(".cache/transcripts").path)
+        let journalKey = try key.load()
         let projector = Projector(root: URL(fileURLWithPath: results))
         let progress = Progress(total: files.count)
         let failures = Failures()
+        let counts = Tally()
         DispatchQueue.concurrentPerform(iterations: jobs) { worker in
             for (i, file) in files.enumerated() where i % jobs == worker {
                 do {
-                    let derived = try SessionDerivation.derive(file, recognizer: recognizer, analyzer: analyzer, analysisConfiguration: configuration)
-                    if derived.negotiated?.isProbe != true {
-                        let (row, utterances) = derived.rows()
-                        try projector.write(session: row, utterances: utterances, day: file.deletingLastPathComponent().lastPathComponent)
-                    }
-                    progress.advance(audioSeconds: derived.duration)
+                    // One cache folder per organization, as for journals and results.
+                    let organization = file.deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
+                    let regenerator = Regenerator(environment: environment, recognizer: recognizer, projector: projector,
+                                                  cache: noCache ? nil : TranscriptCache(directory: cacheRoot.appendingPathComponent(organization)),
+                                                  key: journalKey)
+                    let outcome = try regenerator.regenerate(file)
+                    counts.add(hits: outcome.cacheHits, recognized: outcome.recognized)
+                    progress.advance(audioSeconds: outcome.session.duration)
                 } catch {
                     failures.add("\(file.path): \(error)")
                     progress.advance(audioSeconds: 0)
@@ -58,6 +64,8 @@ struct RegenerateCommand: ParsableCommand {
             }
         }
         progress.finish()
+        let (hits, recognized) = counts.totals
+        FileHandle.standardError.write(Data("\(files.count - failures.all.count) sessions regenerated; utterances: \(recognized) recognized, \(hits) from the transcript cache\n".utf8))
         for failure in failures.all { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
         if !failures.all.isEmpty { throw ExitCode(1) }
     }
@@ -99,4 +107,11 @@ final class Failures: @unchecked Sendable {
     private var items: [String] = []
     func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
     var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+}
+
+final class Tally: @unchecked Sendable {
+    private let lock = NSLock()
+    private var hits = 0, recognized = 0
+    func add(hits: Int, recognized: Int) { lock.lock(); self.hits += hits; self.recognized += recognized; lock.unlock() }
+    var totals: (Int, Int) { lock.lock(); defer { lock.unlock() }; return (hits, recognized) }
 }

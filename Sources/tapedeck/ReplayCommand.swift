@@ -2,24 +2,50 @@ import ArgumentParser
 import Foundation
 import Journal
 import Pipeline
+import Recognition
 
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Show a journaled session as a timeline, and with --verify prove the replies follow from the journal.",
-        discussion: "--verify re-derives every reply with this build's reducer and compares it with what was journaled as sent: exit 0 \"identical\", 1 with the first difference.")
+        abstract: "Show a journaled session as a timeline, and with --verify prove what was sent follows from the journal.",
+        discussion: """
+            --verify re-derives both streams with this build — the protocol replies, and the transcript and analysis \
+            events (running speech recognition again with the model the session header names) — and compares them \
+            with what was journaled as sent: exit 0 "identical", 1 with the first difference. seq/clientseq of \
+            server messages depend on delivery timing and are left out of the comparison.
+            """)
 
     @Argument(help: "Journal file.") var file: String
-    @Flag(help: "Re-derive the replies and compare them with the journal.") var verify = false
+    @Flag(help: "Re-derive replies and events and compare them with the journal.") var verify = false
     @Flag(help: "Print the timeline as JSON lines.") var json = false
     @Flag(help: "Only the verdict, no timeline.") var quiet = false
     @OptionGroup var key: JournalKeyOptions
+    @OptionGroup var engine: EngineOptions
+    @Option(help: "Matrix threads for speech recognition.") var threads = 2
 
     func run() throws {
+        let url = URL(fileURLWithPath: file)
+        let journalKey = try key.load()
+        let header = try SessionHeader.read(from: url, key: journalKey)
+        var environment = SessionEnvironment.protocolOnly
+        var recognizer: WhisperRecognizer?
+        if let model = engine.model ?? header.components["engine.model"] {
+            let loaded = try EngineOptions.recognizer(model: model, threads: threads)
+            recognizer = loaded
+            environment = SessionEnvironment(engine: loaded.identity, analyzer: try engine.analyzer())
+        }
+        let differences = environment.differences(from: header.components)
+        if !differences.isEmpty {
+            print("note: this replay differs from the recorded session in:")
+            for difference in differences { print("  \(difference)") }
+        }
         var first: Int64?
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let report = try Replay.run(URL(fileURLWithPath: file), core: SessionReducer.self, key: try key.load()) { record in
+        let report = try Replay.run(url, environment: environment, key: journalKey, transcribe: { request in
+            guard let recognizer else { throw Replay.ReplayError.noEngine }
+            return try recognizer.transcribe(request.samples, language: request.language)
+        }) { record in
             guard !quiet else { return }
             let start = first ?? record.receivedAt
             first = start
@@ -44,10 +70,14 @@ struct ReplayCommand: ParsableCommand {
             FileHandle.standardError.write(Data("journal damaged: \(damage)\n".utf8))
         }
         guard verify else { return }
+        let run = report.run
         if report.identical {
-            print("identical: \(report.derivedReplies.count) replies re-derived from \(report.inbound) inbound records match the journal")
-        } else if let (index, journaled, derived) = report.firstDifference {
-            print("DIFFERENT at reply \(index + 1):\n  journaled: \(journaled ?? "(none)")\n  derived:   \(derived ?? "(none)")")
+            var line = "identical: \(run.derivedReplies.count) replies and \(run.derivedEvents.count) events re-derived from \(run.inbound) inbound records"
+            line += " (\(run.transcriptions) utterances transcribed) match the journal"
+            if report.undelivered > 0 { line += "; the last \(report.undelivered) were never sent because the connection had ended" }
+            print(line)
+        } else if let difference = report.firstDifference {
+            print("DIFFERENT at \(difference.stream) \(difference.index + 1):\n  journaled: \(difference.journaled ?? "(none)")\n  derived:   \(difference.derived ?? "(none)")")
             throw ExitCode(1)
         } else {
             throw ExitCode(1)

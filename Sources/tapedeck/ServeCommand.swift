@@ -4,6 +4,7 @@ import Hummingbird
 import Journal
 import Logging
 import Pipeline
+import Recognition
 import Server
 
 struct ServeCommand: AsyncParsableCommand {
@@ -25,12 +26,17 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without client traffic before a session is closed.") var idleTimeout = 60.0
     @Option(help: "Most concurrent sessions; more are refused with 503.") var maxSessions = 256
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
+    @OptionGroup var engine: EngineOptions
+    @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
+    @Option(help: "Matrix threads per transcription.") var threads = 1
+    @Flag(help: "Answer the protocol only: no speech recognition, analysis or CSV files.") var noTranscription = false
 
     func validate() throws {
         guard SyncPolicy(argument: journalSync) != nil else { throw ValidationError("--journal-sync must be always, interval, interval:<seconds>:<bytes> or never") }
         guard (tlsCert == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 1-65535") }
         guard maxFrameSize >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024") }
+        guard (1...64).contains(workers ?? 1), (1...64).contains(threads) else { throw ValidationError("--workers and --threads must be 1-64") }
     }
 
     func run() async throws {
@@ -55,11 +61,20 @@ struct ServeCommand: AsyncParsableCommand {
         if try store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
         }
+        var environment = SessionEnvironment.protocolOnly
+        var pool: RecognitionWorkerPool?
+        if !noTranscription {
+            let name = engine.model ?? "base"
+            let recognizer = try EngineOptions.recognizer(model: name, threads: threads)
+            let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
+            pool = RecognitionWorkerPool(recognizer: recognizer, workers: workerCount)
+            environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
+            logger.notice("speech engine ready", metadata: ["engine": "\(recognizer.identity)", "workers": "\(workerCount)", "threads": "\(threads)"])
+        }
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
-            configuration: configuration, store: store, core: SessionReducer.self,
-            components: ["protocol": "seed+audiohook-v2"],
+            configuration: configuration, store: store, environment: environment, recognition: pool,
             verifySignature: SignatureCheck.verifier(logger: logger), logger: logger,
             onServerRunning: { channel in
                 let (logger, configuration) = announced

@@ -37,11 +37,11 @@ import StreamProtocol
         #expect(outcome.sentFrames == 2, "1 s of audio in 500 ms frames")
         let url = try #require(await harness.endedSessions(1).first)
         #expect(url.lastPathComponent == "call-0001.tdj")
-        let report = try Replay.run(url, core: SessionReducer.self)
+        let report = try Replay.run(url)
         #expect(report.identical)
         #expect(report.header.facts.dialect == "seed")
         #expect(report.header.negotiated.contains(#""encoding":"pcm16le""#))
-        #expect(report.journaledReplies.count == 2)
+        #expect(report.run.journaledReplies.count == 2)
     }
 
     @Test func signedAudioHookSessionIsServedAndReplaysIdentically() async throws {
@@ -65,7 +65,7 @@ import StreamProtocol
         #expect(header.facts.dialect == "audiohook")
         #expect(header.facts.headers["signature"] == nil && header.facts.headers["x-api-key"] == nil, "credentials are never journaled")
         #expect(records.filter { $0.type == .inboundBinary }.map(\.payload.count) == [3200, 3200, 3200, 3200, 3200])
-        #expect(try Replay.run(url, core: SessionReducer.self).identical)
+        #expect(try Replay.run(url).identical)
     }
 
     @Test func badSignaturesAreRefusedWith401() async throws {
@@ -105,7 +105,7 @@ import StreamProtocol
         #expect(texts[0].contains("audio before open"))
         let journal = try #require(await harness.endedSessions(1).first)
         #expect(journal.lastPathComponent == "wire-1.tdj")
-        #expect(try Replay.run(journal, core: SessionReducer.self).identical)
+        #expect(try Replay.run(journal).identical)
     }
 
     @Test func organizationsAreIsolated() async throws {

@@ -7,6 +7,7 @@ import ServiceLifecycle
 @testable import Journal
 @testable import Server
 import Pipeline
+import Recognition
 
 /// A real server on a loopback port, with its own journal and data directories.
 final class ServerHarness: @unchecked Sendable {
@@ -33,6 +34,22 @@ final class ServerHarness: @unchecked Sendable {
         let ended = self.ended
         let app = try TapedeckServer.makeApplication(
             configuration: configuration, store: store, core: core, verifySignature: verifySignature, logger: logger,
+            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
+            onSessionEnd: { url in await ended.add(url) })
+        task = Task { try await app.run() }
+        for await p in stream { port = p; break }
+    }
+
+    /// The product server: transcription on `pool`, analysis, CSV files at session end.
+    func start(environment: SessionEnvironment, pool: RecognitionWorkerPool?,
+               verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool = { _, _, _ in false }) async throws {
+        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        let ended = self.ended
+        let app = try TapedeckServer.makeApplication(
+            configuration: configuration, store: store, environment: environment, recognition: pool,
+            verifySignature: verifySignature, logger: logger,
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             onSessionEnd: { url in await ended.add(url) })
         task = Task { try await app.run() }

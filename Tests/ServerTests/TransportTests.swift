@@ -10,7 +10,7 @@ import Pipeline
 /// answers every text message with "ack:<text>"; "bye" asks the server to close.
 struct EchoCore: SessionCore {
     var identified = false
-    init(facts: ConnectionFacts) {}
+    init(facts: ConnectionFacts, environment: SessionEnvironment) {}
     mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
         guard record.type == .inboundText, let text = record.text else { return [] }
         var effects: [SessionEffect] = []
