@@ -160,8 +160,16 @@ final class WhisperModel: @unchecked Sendable {
                             selfValues: Array(repeating: [], count: decoderLayers.count), audioPositions: positions)
     }
 
+    /// A cache with the same audio and no tokens yet (cross keys/values are shared, not recomputed).
+    func emptied(_ cache: DecoderCache) -> DecoderCache {
+        DecoderCache(crossKeyValues: cache.crossKeyValues, selfKeys: Array(repeating: [], count: decoderLayers.count),
+                     selfValues: Array(repeating: [], count: decoderLayers.count), audioPositions: cache.audioPositions)
+    }
+
     /// Feeds `tokens` after what the cache holds; returns the logits of the last token.
-    func decode(_ tokens: [Int], cache: inout DecoderCache) -> [Float] {
+    /// `crossQueries`, when given, sees each layer's cross-attention queries (`rows × width`),
+    /// which word alignment needs.
+    func decode(_ tokens: [Int], cache: inout DecoderCache, crossQueries: ((Int, [Float]) -> Void)? = nil) -> [Float] {
         let rows = tokens.count
         let offset = cache.length
         var x = [Float](repeating: 0, count: rows * width)
@@ -187,6 +195,7 @@ final class WhisperModel: @unchecked Sendable {
             }
             addInPlace(&x, layer.attention.output(attended, rows: rows))
             let cq = layer.cross.query(layer.cross.norm(x, rows: rows), rows: rows)
+            crossQueries?(index, cq)
             let crossed = cache.crossKeyValues[index].withUnsafeBufferPointer { kv in
                 attention(q: cq, queries: rows, k: kv.baseAddress!, v: kv.baseAddress! + width, keys: cache.audioPositions,
                           keyStride: 2 * width, width: width, heads: decoderHeads)

@@ -9,6 +9,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     private let frontEnd: LogMelSpectrogram
     private let suppressed: Set<Int>
     private let suppressedAtBegin: Set<Int>
+    private let alignment: WordAlignment
     /// Whisper's own thresholds for dropping windows that hold no speech.
     public var noSpeechThreshold: Float = 0.6
     public var logProbabilityThreshold: Float = -1.0
@@ -28,11 +29,21 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         frontEnd = LogMelSpectrogram(melCount: model.melCount)
         var suppress = Set<Int>()
         var begin = Set<Int>()
+        var heads: [(layer: Int, head: Int)] = []
         if let data = try? Data(contentsOf: modelDirectory.appendingPathComponent("config.json")),
            let config = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
             (config["suppress_ids"] as? [Int]).map { suppress.formUnion($0) }
             (config["suppress_ids_begin"] as? [Int]).map { begin.formUnion($0) }
+            for pair in (config["alignment_heads"] as? [[Int]]) ?? [] where pair.count == 2 && pair[0] < model.decoderLayers.count {
+                heads.append((pair[0], pair[1]))
+            }
         }
+        if heads.isEmpty {
+            // Without a list, Whisper uses every head of the upper half of the decoder.
+            let layers = model.decoderLayers.count
+            for layer in (layers / 2)..<layers { for head in 0..<model.decoderHeads { heads.append((layer, head)) } }
+        }
+        alignment = WordAlignment(heads: heads)
         // Without timestamps only text tokens and end-of-text may be produced.
         for id in (tokenizer.endOfText + 1)..<model.vocabularySize { suppress.insert(id) }
         suppressed = suppress
@@ -44,7 +55,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         self.detectableLanguages = detectable
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
-                                  options: "greedy,no-timestamps" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
+                                  options: "greedy,no-timestamps,words=dtw" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
     }
 
     public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
@@ -102,25 +113,11 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         let average = output.isEmpty ? 0 : logProbabilitySum / Float(output.count + 1)
         var text = tokenizer.decode(output).trimmingCharacters(in: .whitespaces)
         if noSpeech > noSpeechThreshold && average < logProbabilityThreshold { text = "" }
-        let duration = Double(min(samples.count, LogMelSpectrogram.windowSamples)) / Double(LogMelSpectrogram.sampleRate)
+        let words = text.isEmpty ? [] : alignment.words(
+            model: model, tokenizer: tokenizer, cache: cache, prompt: [tokenizer.startOfTranscript] + prompt.dropLast(),
+            text: output, probabilities: tokenProbabilities, samples: min(samples.count, LogMelSpectrogram.windowSamples))
         return Transcription(text: text, language: code, languageProbability: languageProbability, noSpeechProbability: noSpeech,
-                             averageLogProbability: average, words: Self.approximateWords(text, duration: duration, probability: tokenProbabilities))
-    }
-
-    /// Word times spread over the utterance by character count. Approximate: cross-attention
-    /// alignment (DTW over the alignment heads) is the planned replacement.
-    static func approximateWords(_ text: String, duration: Double, probability: [Float]) -> [RecognizedWord] {
-        let words = text.split(separator: " ").map(String.init)
-        let characters = words.reduce(0) { $0 + $1.count }
-        guard characters > 0 else { return [] }
-        let mean = probability.isEmpty ? 0 : probability.reduce(0, +) / Float(probability.count)
-        var position = 0
-        return words.map { word in
-            let start = duration * Double(position) / Double(characters)
-            position += word.count
-            return RecognizedWord(text: word, start: (start * 1000).rounded() / 1000,
-                                  end: (duration * Double(position) / Double(characters) * 1000).rounded() / 1000, probability: mean)
-        }
+                             averageLogProbability: average, words: words)
     }
 }
 

@@ -1,0 +1,295 @@
+import Analysis
+import Audio
+import Foundation
+import Logging
+import Testing
+@testable import Journal
+import Pipeline
+import Recognition
+@testable import Server
+import StreamProtocol
+
+/// Calls spoken by espeak-ng, streamed by the real client through a live server running the
+/// real engine (multilingual base) and analyzer: what the caller receives, the journal, the CSV
+/// files, the auditor's replay and the analyst's regenerate.
+@Suite(.serialized) struct LiveCallTests {
+    static let customerVoice = "en-us"
+    static let agentVoice = "en-us+f3"
+
+    static let englishCall: [(SpeakerRole, String)] = [
+        (.customer, "Hello, my internet connection has been down since Monday."),
+        (.agent, "I am sorry to hear that. Let me check your account right away."),
+        (.customer, "I already told you my account number twice. This is really frustrating."),
+        (.agent, "Thank you for your patience. I have reset your modem and it should work now."),
+    ]
+
+    static let turkishCall: [(SpeakerRole, String)] = [
+        (.customer, "Merhaba, internetim pazartesiden beri çalışmıyor."),
+        (.agent, "Çok üzgünüm, hemen hesabınızı kontrol ediyorum."),
+    ]
+
+    /// One espeak-ng utterance at 16 kHz.
+    static func speak(_ text: String, voice: String) throws -> [Float] {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-live-\(UUID().uuidString).wav")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["espeak-ng", "-v", voice, "-s", "150", "-w", url.path, text]
+        try process.run()
+        process.waitUntilExit()
+        let audio = try WAVFile.read(url)
+        return Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
+    }
+
+    /// The call as a stereo recording (left = customer = AudioHook "external", right = agent),
+    /// turns one after another with 0.8 s of silence between them.
+    static func record(_ turns: [(SpeakerRole, String)], customer: String = customerVoice, agent: String = agentVoice) throws -> WAVAudio {
+        var left: [Float] = Array(repeating: 0, count: 8000)
+        var right: [Float] = Array(repeating: 0, count: 8000)
+        for (speaker, text) in turns {
+            let speech = try speak(text, voice: speaker == .agent ? agent : customer)
+            let silence = [Float](repeating: 0, count: speech.count)
+            left += speaker == .agent ? silence : speech
+            right += speaker == .agent ? speech : silence
+            left += [Float](repeating: 0, count: 12800)
+            right += [Float](repeating: 0, count: 12800)
+        }
+        return WAVAudio(sampleRate: 16000, channels: [left, right])
+    }
+
+    static let recognizer: WhisperRecognizer = {
+        // Loaded once for the suite; tools/setup installs the model.
+        try! WhisperRecognizer(model: "base", threads: 2, detectableLanguages: SessionEnvironment.languages)
+    }()
+
+    static func start() async throws -> (ServerHarness, SessionEnvironment) {
+        let harness = try ServerHarness()
+        let environment = SessionEnvironment(engine: recognizer.identity)
+        let pool = RecognitionWorkerPool(recognizer: recognizer, workers: 1)
+        try await harness.start(environment: environment, pool: pool, verifySignature: SignatureCheck.verifier(logger: Logger(label: "test")))
+        return (harness, environment)
+    }
+
+    static func messages(_ texts: [String]) -> [JSONValue] { texts.compactMap { try? JSONValue.parse($0) } }
+
+    /// The auditor's check and the analyst's regenerate on a live session's journal.
+    static func auditAndRegenerate(_ journal: URL, liveCSV: URL, environment: SessionEnvironment) throws {
+        let report = try Replay.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
+        #expect(report.componentDifferences.isEmpty)
+        #expect(report.identical, "replay differs: \(String(describing: report.firstDifference))")
+        #expect(report.run.derivedEvents.count == report.run.journaledEvents.count)
+
+        let elsewhere = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-regen-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: elsewhere) }
+        let projector = Projector(root: elsewhere.appendingPathComponent("results"))
+        let regenerator = Regenerator(environment: environment, recognizer: recognizer, projector: projector,
+                                      cache: TranscriptCache(directory: elsewhere.appendingPathComponent("cache")))
+        let outcome = try regenerator.regenerate(journal)
+        let written = try #require(outcome.written)
+        #expect(written.path.hasSuffix(liveCSV.path.split(separator: "/").suffix(3).joined(separator: "/")))
+        #expect(try Data(contentsOf: written) == Data(contentsOf: liveCSV), "regenerate reproduces the live CSV byte for byte")
+        let utterances = { (url: URL) in url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".utterances.csv") }
+        #expect(try Data(contentsOf: utterances(written)) == Data(contentsOf: utterances(liveCSV)))
+        let again = try regenerator.regenerate(journal)
+        #expect(again.recognized == 0, "the second regenerate reads the transcript cache")
+        #expect(try Data(contentsOf: written) == Data(contentsOf: liveCSV))
+    }
+
+    /// Results go to the same organization and day folders as the journal.
+    static func csvURL(_ harness: ServerHarness, journal: URL, id: String) -> URL {
+        harness.configuration.resultsDirectory.appendingPathComponent("acme")
+            .appendingPathComponent(journal.deletingLastPathComponent().lastPathComponent).appendingPathComponent("\(id).csv")
+    }
+
+    static func csvRow(_ url: URL) throws -> [String: String] {
+        let rows = try CSV.parse(String(contentsOf: url, encoding: .utf8))
+        #expect(rows.count == 2)
+        return Dictionary(uniqueKeysWithValues: zip(SessionRow.columns, rows[1]))
+    }
+
+    @Test func englishSeedCallIsTranscribedAnalysedWrittenAndReplayed() async throws {
+        let (harness, environment) = try await Self.start()
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
+        options.pace = .realtime(4)
+        options.sessionId = "seed-call-en"
+        let call = try Self.record(Self.englishCall)
+        let outcome = try await StreamClient(options: options).run(audio: WAVAudio(sampleRate: 16000, channels: [call.mono]))
+        let received = Self.messages(outcome.received)
+        #expect(received.first?["type"]?.stringValue == "opened")
+        #expect(received.last?["type"]?.stringValue == "closed", "closed comes after the last transcript")
+        let events = received.filter { $0["type"]?.stringValue == "event" }
+        #expect(events.count >= 3)
+        let text = events.compactMap { $0["parameters"]?["entity"]?["value"]?.stringValue }.joined(separator: " ").lowercased()
+        for word in ["internet", "monday", "account", "twice", "frustrating", "modem"] {
+            #expect(text.contains(word), "\(word) missing from \(text)")
+        }
+        #expect(events.allSatisfy { $0["parameters"]?["entity"]?["type"]?.stringValue == "transcript" })
+        let analysis = try #require(events.last?["parameters"]?["analysis"])
+        for field in ["summary", "sentiment", "emotion", "agent_score", "process_issues", "repeated_problems", "marketing_mentions"] {
+            #expect(analysis[field] != nil, "analysis.\(field) missing")
+        }
+
+        let journal = try #require(await harness.endedSessions(1).first)
+        let csv = Self.csvURL(harness, journal: journal, id: "seed-call-en")
+        let row = try Self.csvRow(csv)
+        #expect(row["session_id"] == "seed-call-en" && row["dialect"] == "seed" && row["language"] == "en")
+        #expect(row["transcript"]?.lowercased().contains("modem") == true)
+        #expect(row["process_issues"]?.contains("customer_repeats_information") == true)
+        #expect(row["engine"]?.contains("base@") == true && row["analyzer"]?.hasPrefix(CallAnalyzer.version) == true)
+        let header = try SessionHeader.read(from: journal)
+        #expect(header.components["engine"] == Self.recognizer.identity.description)
+        #expect(header.components["analyzer.config"] == AnalysisConfiguration.default.digest)
+        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+    }
+
+    @Test func stereoAudioHookCallSeparatesAgentAndCustomer() async throws {
+        let (harness, environment) = try await Self.start()
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
+        options.dialect = .audiohook
+        options.clientSecret = key.clientSecret
+        options.pace = .realtime(4)
+        options.language = "en-US"
+        let outcome = try await StreamClient(options: options).run(audio: try Self.record(Self.englishCall))
+        let received = Self.messages(outcome.received)
+        #expect(received.first?["type"]?.stringValue == "opened")
+        #expect(received.last?["type"]?.stringValue == "closed")
+        let seqs = received.compactMap { $0["seq"]?.intValue }
+        #expect(seqs == Array(1...Int64(received.count)), "server seq counts every message on the wire")
+        let entities = received.filter { $0["type"]?.stringValue == "event" }.flatMap { $0["parameters"]?["entities"]?.arrayValue ?? [] }
+        let transcripts = entities.filter { $0["type"]?.stringValue == "transcript" }.compactMap { $0["data"] }
+        #expect(transcripts.count >= 3)
+        let channels = Set(transcripts.compactMap { $0["channelId"]?.intValue })
+        #expect(channels == [0, 1], "customer on external (0), agent on internal (1)")
+        for data in transcripts {
+            #expect(data["isFinal"]?.boolValue == true)
+            #expect(data["offset"]?.stringValue.flatMap(ProtocolDuration.init) != nil)
+            let alternative = try #require(data["alternatives"]?.arrayValue?.first)
+            #expect(alternative["languages"] == .array([.string("en-US")]))
+            let interpretation = try #require(alternative["interpretations"]?.arrayValue?.first)
+            let tokens = interpretation["tokens"]?.arrayValue ?? []
+            #expect(!tokens.isEmpty)
+            let offsets = tokens.compactMap { $0["offset"]?.stringValue }
+            #expect(Set(offsets).count == offsets.count, "token offsets are distinct")
+        }
+        let agentText = transcripts.filter { $0["channelId"]?.intValue == 1 }
+            .compactMap { $0["alternatives"]?.arrayValue?.first?["interpretations"]?.arrayValue?.first?["transcript"]?.stringValue }
+            .joined(separator: " ").lowercased()
+        #expect(agentText.contains("modem") && agentText.contains("patience"), "agent said: \(agentText)")
+        let finalAnalysis = try #require(entities.last)
+        #expect(finalAnalysis["type"]?.stringValue == "analysis" && finalAnalysis["data"]?["final"]?.boolValue == true)
+
+        let journal = try #require(await harness.endedSessions(1).first)
+        let csv = Self.csvURL(harness, journal: journal, id: "\(outcome.sessionId)")
+        let row = try Self.csvRow(csv)
+        #expect(row["dialect"] == "audiohook")
+        let lines = row["transcript"]?.split(separator: "\n").map(String.init) ?? []
+        #expect(lines.first?.hasPrefix("customer: ") == true && lines.contains { $0.hasPrefix("agent: ") })
+        #expect(Int(row["agent_score"] ?? "") != nil)
+        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+    }
+
+    @Test func turkishSeedCallIsTranscribedAsTurkish() async throws {
+        let (harness, environment) = try await Self.start()
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
+        options.pace = .realtime(4)
+        options.language = "tr"
+        options.sessionId = "seed-call-tr"
+        let call = try Self.record(Self.turkishCall, customer: "tr", agent: "tr+f3")
+        let outcome = try await StreamClient(options: options).run(audio: WAVAudio(sampleRate: 16000, channels: [call.mono]))
+        let events = Self.messages(outcome.received).filter { $0["type"]?.stringValue == "event" }
+        #expect(!events.isEmpty)
+        #expect(events.allSatisfy { $0["parameters"]?["entity"]?["language"]?.stringValue == "tr" })
+        let journal = try #require(await harness.endedSessions(1).first)
+        let csv = Self.csvURL(harness, journal: journal, id: "seed-call-tr")
+        let row = try Self.csvRow(csv)
+        #expect(row["language"] == "tr")
+        #expect(row["transcript"]?.isEmpty == false)
+        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+    }
+
+    /// The `tapedeck` executable sits beside the test bundle in the build directory.
+    static var tapedeck: URL {
+        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent("tapedeck")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        return dir.appendingPathComponent("tapedeck")
+    }
+
+    static func freePort() throws -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        guard bound else { throw ServerError.io("no free port") }
+        return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    static func accepts(port: Int) -> Bool {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        return withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
+        }
+    }
+
+    @Test func aServerKilledMidCallLosesNothingFlushedAndRegenerateWritesTheCSV() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-kill-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data"), journals = root.appendingPathComponent("journal")
+        let results = root.appendingPathComponent("results")
+        let key = try KeyStore.open(dataDirectory: data).create(organization: "acme")
+        let port = try Self.freePort()
+        let server = Process()
+        server.executableURL = Self.tapedeck
+        server.arguments = ["serve", "--port", "\(port)", "--data", data.path, "--journal", journals.path, "--results", results.path,
+                            "--journal-sync", "always", "--model", "base", "--workers", "1", "--threads", "2", "--log-level", "warning"]
+        try server.run()
+        defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
+        for _ in 0..<300 where !Self.accepts(port: port) { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(Self.accepts(port: port), "tapedeck serve did not start listening")
+
+        var options = StreamClient.Options(url: "ws://127.0.0.1:\(port)/v1/stream", apiKey: key.apiKey)
+        options.pace = .realtime(1)
+        options.sessionId = "seed-killed"
+        let call = try Self.record(Self.englishCall)
+        let client = Task { try? await StreamClient(options: options).run(audio: WAVAudio(sampleRate: 16000, channels: [call.mono])) }
+        // Two utterances in (about 9 s of the call), then the server dies without any chance to clean up.
+        try await Task.sleep(nanoseconds: 9_000_000_000)
+        kill(server.processIdentifier, SIGKILL)
+        server.waitUntilExit()
+        _ = await client.value
+
+        let journal = try #require(JournalLayout.journals(under: journals).first)
+        let (scan, records) = try JournalReader.readAll(journal)
+        #expect(scan.footer == nil, "the killed server never sealed the journal")
+        let audioBytes = records.filter { $0.type == .inboundBinary }.reduce(0) { $0 + $1.payload.count }
+        #expect(audioBytes >= 7 * 32000, "every frame the server acknowledged by journaling before the kill is there (\(audioBytes) bytes)")
+        #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("acme").path), "no CSV was written live")
+
+        let environment = SessionEnvironment(engine: Self.recognizer.identity)
+        let outcome = try Regenerator(environment: environment, recognizer: Self.recognizer, projector: Projector(root: results), cache: nil)
+            .regenerate(journal)
+        let csv = try #require(outcome.written)
+        let row = try Self.csvRow(csv)
+        #expect(row["session_id"] == "seed-killed")
+        #expect(row["transcript"]?.lowercased().contains("internet") == true, "the first utterance survived: \(row["transcript"] ?? "")")
+    }
+}
