@@ -66,6 +66,7 @@ let package = Package(
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
         .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
         .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
+        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 

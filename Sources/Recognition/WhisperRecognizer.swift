@@ -9,6 +9,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     private let frontEnd: LogMelSpectrogram
     private let suppressed: Set<Int>
     private let suppressedAtBegin: Set<Int>
+    private let suppressedInTimestampMode: [Int]
     private let alignment: WordAlignment
     /// Whisper's own thresholds for dropping windows that hold no speech.
     public var noSpeechThreshold: Float = 0.6
@@ -44,7 +45,8 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             for layer in (layers / 2)..<layers { for head in 0..<model.decoderHeads { heads.append((layer, head)) } }
         }
         alignment = WordAlignment(heads: heads)
-        // Without timestamps only text tokens and end-of-text may be produced.
+        // With timestamps, special tokens never come out; without, only text and end-of-text.
+        suppressedInTimestampMode = Array(suppress.union((tokenizer.endOfText + 1)..<tokenizer.timestampBegin)).sorted()
         for id in (tokenizer.endOfText + 1)..<model.vocabularySize { suppress.insert(id) }
         suppressed = suppress
         suppressedAtBegin = begin.union([tokenizer.endOfText])
@@ -69,56 +71,214 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             return Transcription(text: "", language: language ?? (tokenizer.isMultilingual ? "" : "en"), languageProbability: 0,
                                  noSpeechProbability: 1, averageLogProbability: 0, words: [])
         }
-        let mel = frontEnd.features(samples)
-        let encoded = model.encode(mel)
+        var window = start(samples)
+        let (code, languageProbability) = self.language(language, first: window.first)
+        let prompt = self.prompt(code)
+        let decoded = greedy(&window.cache, first: window.first, prompt: prompt + [tokenizer.noTimestamps], timestamps: false)
+        let average = decoded.averageLogProbability
+        var text = tokenizer.decode(decoded.tokens).trimmingCharacters(in: .whitespaces)
+        if window.noSpeech > noSpeechThreshold && average < logProbabilityThreshold { text = "" }
+        let words = text.isEmpty ? [] : alignment.words(
+            model: model, tokenizer: tokenizer, cache: window.cache, prompt: prompt,
+            text: decoded.tokens, probabilities: decoded.probabilities, samples: min(samples.count, LogMelSpectrogram.windowSamples))
+        return Transcription(text: text, language: code, languageProbability: languageProbability, noSpeechProbability: window.noSpeech,
+                             averageLogProbability: average, words: words)
+    }
+
+    /// A recording of any length, Whisper's long-form way: 30 s windows decoded with timestamp
+    /// tokens; a window's complete segments are kept and the next window starts where the last
+    /// complete segment ended (or after the window when it ends in silence). Word times are
+    /// aligned per window. The language is detected on the first window unless given.
+    public func transcribeLong(_ samples: [Float], language: String?) throws -> [TranscriptSegment] {
+        let total = samples.count
+        var seek = 0
+        var segments: [TranscriptSegment] = []
+        var code: String? = language
+        while seek < total {
+            let windowSamples = Array(samples[seek..<min(total, seek + LogMelSpectrogram.windowSamples)])
+            let offset = Double(seek) / Double(LogMelSpectrogram.sampleRate)
+            if windowSamples.count < LogMelSpectrogram.sampleRate / 10 { break }  // under 0.1 s left
+            if windowSamples.allSatisfy({ abs($0) < 1e-3 }) { seek += windowSamples.count; continue }
+            var window = start(windowSamples)
+            if code == nil || !tokenizer.isMultilingual { code = self.language(code, first: window.first).code }
+            let prompt = self.prompt(code ?? "en")
+            let decoded = greedy(&window.cache, first: window.first, prompt: prompt, timestamps: true)
+            if window.noSpeech > noSpeechThreshold && decoded.averageLogProbability < logProbabilityThreshold {
+                seek += windowSamples.count
+                continue
+            }
+            let text = decoded.tokens.indices.filter { decoded.tokens[$0] < tokenizer.endOfText }
+            let words = alignment.words(model: model, tokenizer: tokenizer, cache: window.cache, prompt: prompt,
+                                        text: text.map { decoded.tokens[$0] }, probabilities: text.map { decoded.probabilities[$0] },
+                                        samples: windowSamples.count)
+            let split = Self.split(decoded.tokens, timestampBegin: tokenizer.timestampBegin, windowSamples: windowSamples.count)
+            var wordIndex = 0
+            for range in split.segments {
+                let tokens = decoded.tokens[range.tokens].filter { $0 < tokenizer.endOfText }
+                let segmentText = tokenizer.decode(tokens).trimmingCharacters(in: .whitespaces)
+                // Words belong to the segment whose text they came from, in order.
+                var segmentWords: [RecognizedWord] = []
+                var covered = ""
+                while wordIndex < words.count, covered.count < segmentText.filter({ !$0.isWhitespace }).count {
+                    var word = words[wordIndex]
+                    covered += word.text.filter { !$0.isWhitespace }
+                    word.start += offset
+                    word.end += offset
+                    segmentWords.append(word)
+                    wordIndex += 1
+                }
+                guard !segmentText.isEmpty else { continue }
+                segments.append(TranscriptSegment(start: offset + range.start, end: offset + range.end, text: segmentText,
+                                                  language: code ?? "en", words: segmentWords))
+            }
+            seek += max(split.advance, LogMelSpectrogram.sampleRate / 50)
+        }
+        return segments
+    }
+
+    // MARK: Decoding steps
+
+    private struct Window {
+        var cache: WhisperModel.DecoderCache
+        var first: [Float]
+        var noSpeech: Float
+    }
+
+    /// Encoder pass and the logits after <|startoftranscript|>.
+    private func start(_ samples: [Float]) -> Window {
+        let encoded = model.encode(frontEnd.features(samples))
         var cache = model.makeCache(encoded: encoded)
         let first = model.decode([tokenizer.startOfTranscript], cache: &cache)
-        let noSpeech = tokenizer.noSpeech.map { softmax(first)[$0] } ?? 0
-        var code = "en"
-        var languageProbability: Float = 1
-        if tokenizer.isMultilingual {
-            if let language, tokenizer.languageToken(language) != nil {
-                code = language
-            } else {
-                let candidates = detectableLanguages.map { wanted in tokenizer.languages.filter { wanted.contains($0.code) } } ?? tokenizer.languages
-                let scores = candidates.map { first[$0.token] }
-                let probabilities = softmax(scores)
-                let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1) }!
-                code = candidates[best].code
-                languageProbability = probabilities[best]
-            }
+        return Window(cache: cache, first: first, noSpeech: tokenizer.noSpeech.map { softmax(first)[$0] } ?? 0)
+    }
+
+    /// The language to decode in: the requested one, else the likeliest of the detectable ones.
+    private func language(_ requested: String?, first: [Float]) -> (code: String, probability: Float) {
+        guard tokenizer.isMultilingual else { return ("en", 1) }
+        if let requested, tokenizer.languageToken(requested) != nil { return (requested, 1) }
+        let candidates = detectableLanguages.map { wanted in tokenizer.languages.filter { wanted.contains($0.code) } } ?? tokenizer.languages
+        let probabilities = softmax(candidates.map { first[$0.token] })
+        let best = probabilities.indices.max { probabilities[$0] < probabilities[$1] || (probabilities[$0] == probabilities[$1] && $0 > $1) }!
+        return (candidates[best].code, probabilities[best])
+    }
+
+    /// Tokens after <|startoftranscript|>: language and task for multilingual models.
+    private func prompt(_ code: String) -> [Int] {
+        guard tokenizer.isMultilingual, let token = tokenizer.languageToken(code), let transcribe = tokenizer.transcribe else {
+            return [tokenizer.startOfTranscript]
         }
-        var prompt: [Int] = []
-        if tokenizer.isMultilingual, let token = tokenizer.languageToken(code), let transcribe = tokenizer.transcribe {
-            prompt = [token, transcribe]
-        }
-        prompt.append(tokenizer.noTimestamps)
-        var logits = model.decode(prompt, cache: &cache)
+        return [tokenizer.startOfTranscript, token, transcribe]
+    }
+
+    struct Decoded {
+        var tokens: [Int]
+        var probabilities: [Float]
+        var logProbabilitySum: Float
+        var averageLogProbability: Float { tokens.isEmpty ? 0 : logProbabilitySum / Float(tokens.count + 1) }
+    }
+
+    /// Greedy decoding (temperature 0) after `prompt` (<|startoftranscript|> is already in the
+    /// cache). Without timestamps only text and end-of-text may come out; with them, Whisper's
+    /// rules: timestamps in pairs and never decreasing, the first token a timestamp ≤ 1 s, and a
+    /// timestamp whenever all timestamps together are likelier than the best text token.
+    private func greedy(_ cache: inout WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool) -> Decoded {
+        var logits = prompt.count > 1 ? model.decode(Array(prompt.dropFirst()), cache: &cache) : first
         var output: [Int] = []
-        var logProbabilitySum: Float = 0
-        var tokenProbabilities: [Float] = []
+        var probabilities: [Float] = []
+        var sum: Float = 0
         let limit = min(Self.maxNewTokens, model.maxTextPositions - cache.length - 1)
+        let begin = tokenizer.timestampBegin
         while output.count < limit {
-            for id in suppressed { logits[id] = -.infinity }
-            if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+            if timestamps {
+                for id in suppressedInTimestampMode { logits[id] = -.infinity }
+                if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+                Self.applyTimestampRules(&logits, output: output, timestampBegin: begin, endOfText: tokenizer.endOfText)
+            } else {
+                for id in suppressed { logits[id] = -.infinity }
+                if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+            }
             let logProbabilities = logSoftmax(logits)
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             if best == tokenizer.endOfText { break }
-            logProbabilitySum += logProbabilities[best]
-            tokenProbabilities.append(exp(logProbabilities[best]))
+            sum += logProbabilities[best]
+            probabilities.append(exp(logProbabilities[best]))
             output.append(best)
             logits = model.decode([best], cache: &cache)
         }
-        let average = output.isEmpty ? 0 : logProbabilitySum / Float(output.count + 1)
-        var text = tokenizer.decode(output).trimmingCharacters(in: .whitespaces)
-        if noSpeech > noSpeechThreshold && average < logProbabilityThreshold { text = "" }
-        let words = text.isEmpty ? [] : alignment.words(
-            model: model, tokenizer: tokenizer, cache: cache, prompt: [tokenizer.startOfTranscript] + prompt.dropLast(),
-            text: output, probabilities: tokenProbabilities, samples: min(samples.count, LogMelSpectrogram.windowSamples))
-        return Transcription(text: text, language: code, languageProbability: languageProbability, noSpeechProbability: noSpeech,
-                             averageLogProbability: average, words: words)
+        return Decoded(tokens: output, probabilities: probabilities, logProbabilitySum: sum)
     }
+
+    static let maxInitialTimestamp = 50  // 1.0 s
+
+    static func applyTimestampRules(_ logits: inout [Float], output: [Int], timestampBegin begin: Int, endOfText: Int) {
+        let n = logits.count
+        let lastWasTimestamp = output.last.map { $0 >= begin } ?? false
+        let penultimateWasTimestamp = output.count < 2 || output[output.count - 2] >= begin
+        if lastWasTimestamp {
+            if penultimateWasTimestamp {
+                for i in begin..<n { logits[i] = -.infinity }       // a pair is complete: text or end next
+            } else {
+                for i in 0..<endOfText { logits[i] = -.infinity }   // close the pair (or end)
+            }
+        }
+        if let last = output.last(where: { $0 >= begin }) {
+            let floor = lastWasTimestamp && !penultimateWasTimestamp ? last : last + 1
+            for i in begin..<min(floor, n) { logits[i] = -.infinity }
+        }
+        if output.isEmpty {
+            for i in 0..<begin { logits[i] = -.infinity }
+            if begin + maxInitialTimestamp + 1 < n { for i in (begin + maxInitialTimestamp + 1)..<n { logits[i] = -.infinity } }
+        }
+        let all = logSoftmax(logits)
+        var timestampMass: Float = -.infinity
+        var peak: Float = -.infinity
+        for i in begin..<n { peak = max(peak, all[i]) }
+        if peak > -.infinity {
+            var total: Float = 0
+            for i in begin..<n where all[i] > -.infinity { total += exp(all[i] - peak) }
+            timestampMass = peak + log(total)
+        }
+        var bestText: Float = -.infinity
+        for i in 0..<begin { bestText = max(bestText, all[i]) }
+        if timestampMass > bestText { for i in 0..<begin { logits[i] = -.infinity } }
+    }
+
+    /// Segments of a window's tokens: consecutive timestamps close a segment. Returns where the
+    /// next window starts (samples into this one).
+    static func split(_ tokens: [Int], timestampBegin begin: Int, windowSamples: Int)
+        -> (segments: [(tokens: Range<Int>, start: Double, end: Double)], advance: Int) {
+        func time(_ token: Int) -> Double { Double(token - begin) * 0.02 }
+        let isTimestamp = tokens.map { $0 >= begin }
+        let endsWithSingle = tokens.count >= 2 && !isTimestamp[tokens.count - 2] && isTimestamp[tokens.count - 1]
+        var cuts: [Int] = []
+        for i in tokens.indices.dropFirst() where isTimestamp[i] && isTimestamp[i - 1] { cuts.append(i) }
+        guard !cuts.isEmpty else {
+            var end = Double(windowSamples) / 16000
+            if let last = tokens.last(where: { $0 >= begin }), last != begin { end = time(last) }
+            let start = tokens.first.map { $0 >= begin ? time($0) : 0 } ?? 0
+            return ([(0..<tokens.count, start, end)], windowSamples)
+        }
+        if endsWithSingle { cuts.append(tokens.count) }
+        var segments: [(tokens: Range<Int>, start: Double, end: Double)] = []
+        var last = 0
+        for cut in cuts {
+            segments.append((last..<cut, time(tokens[last]), time(tokens[cut - 1])))
+            last = cut
+        }
+        // Ending mid-segment: the next window starts at the last complete segment's end.
+        let advance = endsWithSingle ? windowSamples : Int((time(tokens[last - 1]) * 16000).rounded())
+        return (segments, advance)
+    }
+}
+
+/// A stretch of a long recording with its text and words (seconds from the recording's start).
+public struct TranscriptSegment: Codable, Equatable, Sendable {
+    public var start: Double
+    public var end: Double
+    public var text: String
+    public var language: String
+    public var words: [RecognizedWord]
 }
 
 func softmax(_ x: [Float]) -> [Float] {

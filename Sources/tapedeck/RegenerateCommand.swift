@@ -71,13 +71,14 @@ struct RegenerateCommand: ParsableCommand {
     }
 }
 
-/// A one-line progress bar on standard error: done/total, sessions/s, audio hours/CPU hour, ETA.
+/// A one-line progress bar on standard error: done/total, sessions/s, audio hours per CPU hour, ETA.
 final class Progress: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
     private var done = 0
     private var audio = 0.0
     private let start = Date()
+    private let startCPU = Progress.cpuSeconds()
 
     init(total: Int) { self.total = total; draw() }
 
@@ -88,16 +89,23 @@ final class Progress: @unchecked Sendable {
 
     func finish() { FileHandle.standardError.write(Data("\n".utf8)) }
 
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    }
+
     private func draw() {
         lock.lock(); defer { lock.unlock() }
         let elapsed = max(Date().timeIntervalSince(start), 0.001)
+        let cpu = max(Self.cpuSeconds() - startCPU, 0.001)
         let rate = Double(done) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : 0
         let width = 30
         let filled = total == 0 ? width : width * done / total
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
-        let line = String(format: "\r[%@] %d/%d sessions  %.2f sessions/s  %.1f audio-h per h  ETA %.0f s ",
-                          bar, done, total, rate, audio / elapsed, eta)
+        let line = String(format: "\r[%@] %d/%d sessions  %.2f sessions/s  %.1f audio-h per CPU-h  ETA %.0f s ",
+                          bar, done, total, rate, audio / cpu, eta)
         FileHandle.standardError.write(Data(line.utf8))
     }
 }

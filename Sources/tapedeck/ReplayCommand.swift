@@ -72,8 +72,10 @@ struct ReplayCommand: ParsableCommand {
         guard verify else { return }
         let run = report.run
         if report.identical {
-            var line = "identical: \(run.derivedReplies.count) replies and \(run.derivedEvents.count) events re-derived from \(run.inbound) inbound records"
-            line += " (\(run.transcriptions) utterances transcribed) match the journal"
+            func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+            var line = "identical: \(count(run.derivedReplies.count, "reply").replacingOccurrences(of: "replys", with: "replies")) and "
+            line += "\(count(run.derivedEvents.count, "event")) re-derived from \(count(run.inbound, "inbound record"))"
+            line += " (\(count(run.transcriptions, "utterance")) transcribed) match the journal"
             if report.undelivered > 0 { line += "; the last \(report.undelivered) were never sent because the connection had ended" }
             print(line)
         } else if let difference = report.firstDifference {
