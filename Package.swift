@@ -28,13 +28,14 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(name: "CChecksum"),
+        .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
         .target(name: "Digests", dependencies: ["CCrypto"]),
 
         // MARK: Modules
         .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"]),
         .target(name: "StreamProtocol", dependencies: ["Digests"]),
         .target(name: "Audio"),
-        .target(name: "Recognition", dependencies: ["CBLAS", "Digests"]),
+        .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [

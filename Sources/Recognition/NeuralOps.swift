@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 /// Dense layer `y = x·Wᵀ + b` with W stored `out × in`, as CTranslate2 stores it.
@@ -22,6 +23,13 @@ struct Linear: Sendable {
         var y = [Float](repeating: 0, count: rows * outputs)
         if let bias {
             for r in 0..<rows { y.withUnsafeMutableBufferPointer { p in for o in 0..<outputs { p[r * outputs + o] = bias[o] } } }
+        }
+        if rows == 1 {
+            // One decoder step: a matrix-vector product reads the weights once, where sgemm
+            // would first copy (pack) all of them.
+            cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(outputs), Int32(inputs), 1, weight, Int32(inputs), x, 1,
+                        bias == nil ? 0 : 1, &y, 1)
+            return y
         }
         cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(outputs), Int32(inputs),
                     1, x, Int32(inputs), weight, Int32(inputs), bias == nil ? 0 : 1, &y, Int32(outputs))
@@ -60,12 +68,9 @@ struct LayerNorm: Sendable {
     }
 }
 
-/// Exact GELU (erf form), as Whisper uses.
-@inline(__always)
-func gelu(_ x: Float) -> Float { 0.5 * x * (1 + erf(x * 0.70710678118654752)) }
 
 func geluInPlace(_ x: inout [Float]) {
-    x.withUnsafeMutableBufferPointer { p in for i in 0..<p.count { p[i] = gelu(p[i]) } }
+    x.withUnsafeMutableBufferPointer { p in td_gelu(p.baseAddress!, p.count) }
 }
 
 func addInPlace(_ x: inout [Float], _ y: [Float]) {
@@ -88,16 +93,7 @@ func attention(q: [Float], queries: Int, k: UnsafePointer<Float>, v: UnsafePoint
                         0, &scores, Int32(keys))
         }
         scores.withUnsafeMutableBufferPointer { s in
-            for i in 0..<queries {
-                let limit = causalOffset.map { min(keys, $0 + i + 1) } ?? keys
-                var peak = -Float.infinity
-                for j in 0..<limit { peak = max(peak, s[i * keys + j]) }
-                var sum: Float = 0
-                for j in 0..<limit { let e = exp(s[i * keys + j] - peak); s[i * keys + j] = e; sum += e }
-                let inverse = 1 / sum
-                for j in 0..<limit { s[i * keys + j] *= inverse }
-                for j in limit..<keys { s[i * keys + j] = 0 }
-            }
+            td_softmax_rows(s.baseAddress!, Int32(queries), Int32(keys), Int32(causalOffset ?? -1))
         }
         out.withUnsafeMutableBufferPointer { op in
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, Int32(queries), Int32(headWidth), Int32(keys),

@@ -1,3 +1,4 @@
+import CKernels
 import Foundation
 
 /// Whisper inference in Swift: log-mel front end, encoder, greedy decoder with a KV cache.
@@ -57,7 +58,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         self.detectableLanguages = detectable
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
-                                  options: "greedy,no-timestamps,words=dtw" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
+                                  options: "greedy,no-timestamps,words=dtw,kernels=\(td_kernels_vectorized() == 1 ? "avx2" : "portable")" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
     }
 
     public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
@@ -149,7 +150,8 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         let encoded = model.encode(frontEnd.features(samples))
         var cache = model.makeCache(encoded: encoded)
         let first = model.decode([tokenizer.startOfTranscript], cache: &cache)
-        return Window(cache: cache, first: first, noSpeech: tokenizer.noSpeech.map { softmax(first)[$0] } ?? 0)
+        let normalizer = first.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
+        return Window(cache: cache, first: first, noSpeech: tokenizer.noSpeech.map { exp(first[$0] - normalizer) } ?? 0)
     }
 
     /// The language to decode in: the requested one, else the likeliest of the detectable ones.
@@ -197,12 +199,13 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
                 for id in suppressed { logits[id] = -.infinity }
                 if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
             }
-            let logProbabilities = logSoftmax(logits)
+            let normalizer = logits.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
             if best == tokenizer.endOfText { break }
-            sum += logProbabilities[best]
-            probabilities.append(exp(logProbabilities[best]))
+            let logProbability = logits[best] - normalizer
+            sum += logProbability
+            probabilities.append(exp(logProbability))
             output.append(best)
             logits = model.decode([best], cache: &cache)
         }
@@ -230,17 +233,10 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             for i in 0..<begin { logits[i] = -.infinity }
             if begin + maxInitialTimestamp + 1 < n { for i in (begin + maxInitialTimestamp + 1)..<n { logits[i] = -.infinity } }
         }
-        let all = logSoftmax(logits)
-        var timestampMass: Float = -.infinity
-        var peak: Float = -.infinity
-        for i in begin..<n { peak = max(peak, all[i]) }
-        if peak > -.infinity {
-            var total: Float = 0
-            for i in begin..<n where all[i] > -.infinity { total += exp(all[i] - peak) }
-            timestampMass = peak + log(total)
-        }
+        // Compared as log-probabilities; the common normalizer cancels.
+        let timestampMass = logits.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress! + begin, n - begin) }
         var bestText: Float = -.infinity
-        for i in 0..<begin { bestText = max(bestText, all[i]) }
+        for i in 0..<begin { bestText = max(bestText, logits[i]) }
         if timestampMass > bestText { for i in 0..<begin { logits[i] = -.infinity } }
     }
 
@@ -287,12 +283,4 @@ func softmax(_ x: [Float]) -> [Float] {
     let sum = e.reduce(0, +)
     for i in e.indices { e[i] /= sum }
     return e
-}
-
-func logSoftmax(_ x: [Float]) -> [Float] {
-    let peak = x.max() ?? 0
-    var sum: Float = 0
-    for v in x where v > -.infinity { sum += exp(v - peak) }
-    let log = peak + Foundation.log(sum)
-    return x.map { $0 - log }
 }

@@ -1,4 +1,5 @@
 import CBLAS
+import CKernels
 import Foundation
 
 /// Word times from the decoder's cross-attention: the "alignment heads" (named in the model's
@@ -41,7 +42,7 @@ struct WordAlignment {
                                 kv.baseAddress! + head * headWidth, Int32(2 * width), 0, &weights, Int32(frames))
                 }
             }
-            for r in 0..<rows { Self.softmax(&weights, row: r, count: frames) }
+            weights.withUnsafeMutableBufferPointer { td_softmax_rows($0.baseAddress!, Int32(rows), Int32(frames), -1) }
             Self.standardizeColumns(&weights, rows: rows, columns: frames)
             Self.medianFilterRows(&weights, rows: rows, columns: frames, width: Self.medianWidth)
             for i in 0..<matrix.count { matrix[i] += weights[i] / Float(heads.count) }
@@ -88,15 +89,6 @@ struct WordAlignment {
             }
         }
         return groups
-    }
-
-    static func softmax(_ x: inout [Float], row: Int, count: Int) {
-        let base = row * count
-        var peak = -Float.infinity
-        for j in 0..<count { peak = max(peak, x[base + j]) }
-        var sum: Float = 0
-        for j in 0..<count { let e = exp(x[base + j] - peak); x[base + j] = e; sum += e }
-        for j in 0..<count { x[base + j] /= sum }
     }
 
     /// Each frame's column: zero mean, unit variance over the tokens.
