@@ -27,7 +27,12 @@ public struct SessionEnvironment: Sendable {
             "segmenter": segmenter.description,
         ]
         out["engine"] = engine?.description ?? "none"
-        if let engine { out["engine.model"] = engine.model }
+        if let engine {
+            out["engine.model"] = engine.model
+            if let threads = engine.options.split(separator: ",").first(where: { $0.hasPrefix("threads=") }) {
+                out["engine.threads"] = String(threads.dropFirst("threads=".count))
+            }
+        }
         return out
     }
 

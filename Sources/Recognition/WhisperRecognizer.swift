@@ -20,10 +20,13 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     /// Languages language detection chooses among (nil: every language the model knows).
     public let detectableLanguages: [String]?
 
-    /// `threads` only changes speed: matrix products split rows and columns between threads,
-    /// never a sum, so every thread count gives the same result (tested), and it is not part of
-    /// the identity.
+    /// OpenBLAS's results depend on how many threads split a product (last bits of the floats,
+    /// now and then a different word), so the thread count is part of the identity: a replay or
+    /// regenerate reproduces live output with the thread count the journal header names.
+    public let threads: Int
+
     public init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
+        self.threads = max(1, threads)
         setMatrixThreads(threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
         model = try WhisperModel(ct2)
@@ -58,7 +61,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         self.detectableLanguages = detectable
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
-                                  options: "greedy,no-timestamps,words=dtw,kernels=\(td_kernels_vectorized() == 1 ? "avx2" : "portable")" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
+                                  options: "greedy,no-timestamps,words=dtw,kernels=\(td_kernels_vectorized() == 1 ? "avx2" : "portable"),threads=\(max(1, threads))" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
     }
 
     public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
@@ -66,6 +69,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
+        setMatrixThreads(threads)  // process-wide; every recognizer of a process should agree
         // Digital silence (below -60 dBFS everywhere): Whisper would invent a word ("you"); the
         // answer is known without running it.
         if samples.allSatisfy({ abs($0) < 1e-3 }) {

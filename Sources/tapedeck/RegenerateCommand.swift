@@ -14,7 +14,8 @@ struct RegenerateCommand: ParsableCommand {
     @Option(help: "Journal directory.") var journal = "journal"
     @Option(help: "Results directory.") var results = "results"
     @OptionGroup var engine: EngineOptions
-    @Option(help: "Concurrent sessions.") var jobs = 1
+    @Option(help: "Concurrent sessions (default: one per CPU core).") var jobs = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Matrix threads per transcription; must match the live server's --threads (default 1) for identical output.") var threads = 1
     @Option(help: "This machine's share, i/n (1-based).") var shard = "1/1"
     @Option(help: "Only sessions from this day on (yyyy-mm-dd).") var since: String?
     @Option(help: "Transcript cache directory (default: <results>/.cache/transcripts).") var cache: String?
@@ -38,7 +39,9 @@ struct RegenerateCommand: ParsableCommand {
         var files = JournalLayout.journals(under: URL(fileURLWithPath: journal))
         if let since { files = files.filter { $0.deletingLastPathComponent().lastPathComponent >= since } }
         files = files.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
-        let recognizer = try EngineOptions.recognizer(model: engine.model ?? "base", threads: max(1, ProcessInfo.processInfo.activeProcessorCount / jobs))
+        // Results depend on the thread count: use the live server's default (1) unless told otherwise,
+        // and spread work over sessions with --jobs instead.
+        let recognizer = try EngineOptions.recognizer(model: engine.model ?? "base", threads: threads)
         let environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
         let cacheRoot = URL(fileURLWithPath: cache ?? URL(fileURLWithPath: results).appendingPathComponent(".cache/transcripts").path)
         let journalKey = try key.load()

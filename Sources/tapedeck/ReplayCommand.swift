@@ -21,7 +21,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Only the verdict, no timeline.") var quiet = false
     @OptionGroup var key: JournalKeyOptions
     @OptionGroup var engine: EngineOptions
-    @Option(help: "Matrix threads for speech recognition.") var threads = 2
+    @Option(help: "Matrix threads for speech recognition (default: as the session header says, since results depend on it).") var threads: Int?
 
     func run() throws {
         let url = URL(fileURLWithPath: file)
@@ -30,7 +30,7 @@ struct ReplayCommand: ParsableCommand {
         var environment = SessionEnvironment.protocolOnly
         var recognizer: WhisperRecognizer?
         if let model = engine.model ?? header.components["engine.model"] {
-            let loaded = try EngineOptions.recognizer(model: model, threads: threads)
+            let loaded = try EngineOptions.recognizer(model: model, threads: threads ?? header.components["engine.threads"].flatMap { Int($0) } ?? 1)
             recognizer = loaded
             environment = SessionEnvironment(engine: loaded.identity, analyzer: try engine.analyzer())
         }

@@ -58,8 +58,8 @@ import StreamProtocol
     }
 
     static let recognizer: WhisperRecognizer = {
-        // Loaded once for the suite; tools/setup installs the model.
-        try! WhisperRecognizer(model: "base", threads: 2, detectableLanguages: SessionEnvironment.languages)
+        // Loaded once for the suite; tools/setup installs the model. One thread, as `serve` runs it.
+        try! WhisperRecognizer(model: "base", threads: 1, detectableLanguages: SessionEnvironment.languages)
     }()
 
     static func start() async throws -> (ServerHarness, SessionEnvironment) {
@@ -260,7 +260,7 @@ import StreamProtocol
         let server = Process()
         server.executableURL = Self.tapedeck
         server.arguments = ["serve", "--port", "\(port)", "--data", data.path, "--journal", journals.path, "--results", results.path,
-                            "--journal-sync", "always", "--model", "base", "--workers", "1", "--threads", "2", "--log-level", "warning"]
+                            "--journal-sync", "always", "--model", "base", "--workers", "1", "--threads", "1", "--log-level", "warning"]
         try server.run()
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
         for _ in 0..<300 where !Self.accepts(port: port) { try await Task.sleep(nanoseconds: 100_000_000) }
