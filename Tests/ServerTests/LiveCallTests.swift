@@ -213,6 +213,31 @@ import StreamProtocol
         try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
     }
 
+    @Test func aServerShutdownMidCallStillTranscribesWhatItHeardAndWritesTheCSV() async throws {
+        let (harness, environment) = try await Self.start()
+        let key = try harness.store.create(organization: "acme")
+        var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
+        options.pace = .realtime(1)
+        options.sessionId = "seed-shutdown"
+        let call = try Self.record(Self.englishCall)
+        let client = Task { try? await StreamClient(options: options).run(audio: WAVAudio(sampleRate: 16000, channels: [call.mono])) }
+        // The first utterance has been spoken (and maybe not yet transcribed) when the server stops.
+        try await Task.sleep(nanoseconds: 6_000_000_000)
+        await harness.stopKeepingFiles()
+        _ = await client.value
+        defer { try? FileManager.default.removeItem(at: harness.root) }
+
+        let journal = try #require(JournalLayout.journals(under: harness.configuration.journalDirectory).first)
+        let (scan, records) = try JournalReader.readAll(journal)
+        #expect(scan.isSealedAndIntact, "the journal was sealed on shutdown")
+        #expect(records.last?.type == .transportClosed)
+        let row = try Self.csvRow(Self.csvURL(harness, journal: journal, id: "seed-shutdown"))
+        #expect(row["transcript"]?.lowercased().contains("internet") == true, "transcript: \(row["transcript"] ?? "")")
+        // What live wrote is what the journal implies.
+        let report = try Replay.run(journal, environment: environment) { try Self.recognizer.transcribe($0.samples, language: $0.language) }
+        #expect(report.identical, "\(String(describing: report.firstDifference))")
+    }
+
     /// The `tapedeck` executable sits beside the test bundle in the build directory.
     static var tapedeck: URL {
         var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
@@ -239,15 +264,9 @@ import StreamProtocol
     }
 
     static func accepts(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        return withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
+        guard let fd = ServerHarness.connectLoopback(port: port) else { return false }
+        close(fd)
+        return true
     }
 
     @Test func aServerKilledMidCallLosesNothingFlushedAndRegenerateWritesTheCSV() async throws {

@@ -79,10 +79,9 @@ final class ServerHarness: @unchecked Sendable {
         return await ended.urls
     }
 
-    /// Sends a bare upgrade request and returns the HTTP status code the server answered with.
-    func upgradeStatus(path: String, headers: [String: String] = [:]) throws -> Int {
+    /// A TCP socket connected to 127.0.0.1:`port`, or nil (the caller closes it).
+    static func connectLoopback(port: Int) -> Int32? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -90,7 +89,15 @@ final class ServerHarness: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw ServerError.io("connect failed") }
+        if connected == 0 { return fd }
+        close(fd)
+        return nil
+    }
+
+    /// Sends a bare upgrade request and returns the HTTP status code the server answered with.
+    func upgradeStatus(path: String, headers: [String: String] = [:]) throws -> Int {
+        guard let fd = Self.connectLoopback(port: port) else { throw ServerError.io("connect failed") }
+        defer { close(fd) }
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         for (name, value) in headers { request += "\(name): \(value)\r\n" }
