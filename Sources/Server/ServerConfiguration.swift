@@ -20,6 +20,10 @@ public struct ServerConfiguration: Sendable {
     /// A session that sends nothing for this long is closed (and journaled as such).
     public var idleTimeoutSeconds = 60.0
     public var maxConcurrentSessions = 256
+    /// Back-pressure: while this many transcriptions are queued or running, new sessions are
+    /// refused with 503 (sessions already open keep being served; their audio is journaled and
+    /// transcribed as the pool catches up).
+    public var maxTranscriptionBacklog = 64
     /// Accepted clock skew for AudioHook signature `created`/`expires`.
     public var signatureClockSkewSeconds: Int64 = 30
 

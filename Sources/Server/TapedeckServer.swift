@@ -72,6 +72,12 @@ public enum TapedeckServer {
                 UpgradeRefusals.shared.refuse(context.channel, with: .unauthorized)
                 return .dontUpgrade
             case .accepted:
+                if let recognition, recognition.pending >= configuration.maxTranscriptionBacklog {
+                    context.logger.warning("speech recognition is behind: refusing a new session",
+                                           metadata: ["queued": "\(recognition.pending)", "limit": "\(configuration.maxTranscriptionBacklog)"])
+                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                    return .dontUpgrade
+                }
                 guard sessions.tryEnter() else {
                     UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                     return .dontUpgrade

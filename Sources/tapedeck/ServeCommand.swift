@@ -30,6 +30,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
     @Option(help: "Matrix threads per transcription.") var threads = 1
     @Flag(help: "Answer the protocol only: no speech recognition, analysis or CSV files.") var noTranscription = false
+    @Option(help: "Refuse new sessions (503) while this many transcriptions are queued or running.") var maxBacklog = 64
 
     func validate() throws {
         guard SyncPolicy(argument: journalSync) != nil else { throw ValidationError("--journal-sync must be always, interval, interval:<seconds>:<bytes> or never") }
@@ -37,6 +38,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard (1...65535).contains(port) || port == 0 else { throw ValidationError("--port must be 1-65535") }
         guard maxFrameSize >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024") }
         guard (1...64).contains(workers ?? 1), (1...64).contains(threads) else { throw ValidationError("--workers and --threads must be 1-64") }
+        guard maxBacklog >= 1 else { throw ValidationError("--max-backlog must be at least 1") }
     }
 
     func run() async throws {
@@ -54,6 +56,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxFrameSize = maxFrameSize
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.maxConcurrentSessions = maxSessions
+        configuration.maxTranscriptionBacklog = maxBacklog
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -95,7 +95,17 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     /// Sends a bare upgrade request and returns the HTTP status code the server answered with.
-    func upgradeStatus(path: String, headers: [String: String] = [:]) throws -> Int {
+    /// The blocking socket calls run on a thread of their own: on Linux the concurrency pool has
+    /// one thread per core, and the server needs those to answer (two tests blocking them in
+    /// `recv` at once would deadlock the whole test run).
+    func upgradeStatus(path: String, headers: [String: String] = [:]) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try self.blockingUpgradeStatus(path: path, headers: headers) }) }
+            thread.start()
+        }
+    }
+
+    private func blockingUpgradeStatus(path: String, headers: [String: String]) throws -> Int {
         guard let fd = Self.connectLoopback(port: port) else { throw ServerError.io("connect failed") }
         defer { close(fd) }
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

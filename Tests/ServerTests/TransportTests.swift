@@ -5,6 +5,7 @@ import Testing
 @testable import Journal
 @testable import Server
 import Pipeline
+import Recognition
 
 /// A minimal core for transport-level tests: names the session after the first text message and
 /// answers every text message with "ack:<text>"; "bye" asks the server to close.
@@ -30,16 +31,16 @@ struct EchoCore: SessionCore {
         try await harness.start(EchoCore.self)
         defer { Task { await harness.stop() } }
         let issued = try harness.store.create(organization: "acme")
-        #expect(try harness.upgradeStatus(path: "/v1/stream") == 401)
-        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=tdk_aaaaaaaaaa_nope") == 401)
-        #expect(try harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": "garbage"]) == 401)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream") == 401)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=tdk_aaaaaaaaaa_nope") == 401)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": "garbage"]) == 401)
         // AudioHook-style request with a valid key but no signature.
-        #expect(try harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": issued.apiKey, "Audiohook-Session-Id": UUID().uuidString]) == 401)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": issued.apiKey, "Audiohook-Session-Id": UUID().uuidString]) == 401)
         try harness.store.revoke(id: issued.info.id)
-        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=\(issued.apiKey)") == 401)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=\(issued.apiKey)") == 401)
         let fresh = try harness.store.create(organization: "acme")
-        #expect(try harness.upgradeStatus(path: "/v1/stream?x-api-key=\(fresh.apiKey)") == 101)
-        #expect(try harness.upgradeStatus(path: "/elsewhere?x-api-key=\(fresh.apiKey)") != 101)
+        #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=\(fresh.apiKey)") == 101)
+        #expect(try await harness.upgradeStatus(path: "/elsewhere?x-api-key=\(fresh.apiKey)") != 101)
     }
 
     @Test func everyFrameIsJournaledAndTheJournalIsSealed() async throws {
@@ -96,4 +97,36 @@ struct EchoCore: SessionCore {
 actor ReceivedMessages {
     var texts: [String] = []
     func add(_ text: String) { texts.append(text) }
+}
+
+/// A recognizer that holds every transcription until released: the pool's queue can be filled
+/// on purpose to test the server's admission control.
+final class GatedRecognizer: SpeechRecognizer, @unchecked Sendable {
+    let identity = EngineIdentity(engine: "gated", model: "none", modelDigest: "-", options: "")
+    private let gate = DispatchSemaphore(value: 0)
+    func release(_ count: Int) { for _ in 0..<count { gate.signal() } }
+    func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
+        gate.wait()
+        return Transcription(text: "", language: "en", languageProbability: 1, noSpeechProbability: 1, averageLogProbability: 0, words: [])
+    }
+}
+
+@Suite(.serialized) struct BackPressureTests {
+    @Test func newSessionsAreRefusedWith503WhileRecognitionIsBehind() async throws {
+        let harness = try ServerHarness()
+        harness.configuration.maxTranscriptionBacklog = 2
+        let recognizer = GatedRecognizer()
+        let pool = RecognitionWorkerPool(recognizer: recognizer, workers: 1)
+        try await harness.start(environment: SessionEnvironment(engine: recognizer.identity), pool: pool)
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        let path = "/v1/stream?x-api-key=\(key.apiKey)"
+        #expect(try await harness.upgradeStatus(path: path) == 101, "accepted while the pool keeps up")
+        let queued = (0..<2).map { _ in Task { try await pool.transcribe([0.1], language: nil) } }
+        for _ in 0..<200 where pool.pending < 2 { try await Task.sleep(nanoseconds: 10_000_000) }
+        #expect(try await harness.upgradeStatus(path: path) == 503, "refused while two transcriptions wait")
+        recognizer.release(2)
+        for task in queued { _ = try await task.value }
+        #expect(try await harness.upgradeStatus(path: path) == 101, "accepted again once the pool caught up")
+    }
 }

@@ -38,6 +38,15 @@ let data = work.appendingPathComponent("data"), journals = work.appendingPathCom
 let results = work.appendingPathComponent("results")
 let apiKey = try KeyStore.open(dataDirectory: data).create(organization: "bench").apiKey
 
+/// Resident set now (VmRSS), MiB.
+func residentMiB(_ pid: Int32) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return 0 }
+    for line in status.split(separator: "\n") where line.hasPrefix("VmRSS:") {
+        return (Double(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
+    }
+    return 0
+}
+
 /// utime + stime of a process, seconds; and its peak resident set (VmHWM), MiB.
 func usage(_ pid: Int32) -> (cpu: Double, peakMiB: Double) {
     let ticks = Double(sysconf(Int32(_SC_CLK_TCK)))
@@ -88,13 +97,23 @@ for _ in 0..<600 where !up {
 }
 guard up else { fail("tapedeck serve did not start (\(binary))") }
 let idle = usage(server.processIdentifier)
-print("pipeline benchmark: \(String(format: "%.1f", callSeconds)) s call, model \(model), \(ProcessInfo.processInfo.activeProcessorCount) cores; server idle RSS peak \(String(format: "%.0f", idle.peakMiB)) MiB")
-print("sessions  events  latency p50   p95    max   real-time  server CPU s/session  CPU per audio-s  peak RSS MiB")
+print("pipeline benchmark: \(String(format: "%.1f", callSeconds)) s call, model \(model), \(ProcessInfo.processInfo.activeProcessorCount) cores; server idle RSS \(String(format: "%.0f", idle.peakMiB)) MiB (model loaded)")
+let idleRSS = residentMiB(server.processIdentifier)
+print("(latency: end of an utterance on the call timeline → its transcript event; real-time = p95 ≤ 3 s; RSS: peak during the level, per session: above idle)")
+print("sessions  events  latency p50   p95    max   real-time  server CPU s/session  CPU per audio-s  RSS MiB  per session")
 
 var liveCPU = 0.0, liveAudio = 0.0
 for level in levels {
     let before = usage(server.processIdentifier)
     let latencies = Latencies()
+    let sampler = Task {
+        var peak = 0.0
+        while !Task.isCancelled {
+            peak = max(peak, residentMiB(server.processIdentifier))
+            try? await Task.sleep(nanoseconds: 200_000_000)
+        }
+        return peak
+    }
     await withTaskGroup(of: Void.self) { group in
         for index in 0..<level {
             group.addTask {
@@ -115,14 +134,17 @@ for level in levels {
         }
     }
     let after = usage(server.processIdentifier)
+    sampler.cancel()
+    let busyRSS = await sampler.value
     let values = latencies.all
     let cpu = after.cpu - before.cpu
     liveCPU += cpu
     liveAudio += callSeconds * Double(level)
     let realtime = percentile(values, 0.95) <= 3.0
-    print(String(format: "%8d  %6d  %10.2f s %5.2f s %5.2f s  %-9@  %20.2f  %15.3f  %12.0f",
+    print(String(format: "%8d  %6d  %10.2f s %5.2f s %5.2f s  %-9@  %20.2f  %15.3f  %7.0f  %+9.1f",
                  level, values.count, percentile(values, 0.5), percentile(values, 0.95), values.max() ?? .nan,
-                 realtime ? "yes" : "NO", cpu / Double(level), cpu / (callSeconds * Double(level)), after.peakMiB))
+                 realtime ? "yes" : "NO", cpu / Double(level), cpu / (callSeconds * Double(level)), busyRSS,
+                 (busyRSS - idleRSS) / Double(level)))
 }
 server.terminate()
 server.waitUntilExit()
