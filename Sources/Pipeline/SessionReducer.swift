@@ -28,10 +28,8 @@ public struct SessionReducer: SessionCore {
     private var segmenter: Segmenter
     private var requests: [TranscriptionRequest] = []   // made, not yet applied (in order)
     private var nextRequest = 0
-    private var nextResult = 0
     private var analysisState = AnalysisState()
     private var transcript: [TranscriptUtterance] = []
-    private var lastAnalysis: AnalysisSnapshot?
     private var audioFinished = false
     private var closeAnswerPending = false
     private var transportGone = false
@@ -95,11 +93,10 @@ public struct SessionReducer: SessionCore {
     }
 
     public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
-        guard id == nextResult, let request = requests.first, request.id == id else {
-            preconditionFailure("transcription \(id) applied out of order (expected \(nextResult))")
+        guard let request = requests.first, request.id == id else {
+            preconditionFailure("transcription \(id) applied out of order (expected \(requests.first.map { String($0.id) } ?? "none"))")
         }
         requests.removeFirst()
-        nextResult += 1
         var effects: [SessionEffect] = []
         let text = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !text.isEmpty {
@@ -118,7 +115,6 @@ public struct SessionReducer: SessionCore {
             transcript.append(TranscriptUtterance(index: utterance.index, speaker: speaker, language: languageCode == "tr" ? "tr" : "en",
                                                   start: utterance.start, end: utterance.end, text: text))
             let analysis = environment.analyzer.update(&analysisState, transcript: transcript)
-            if analysis != nil { lastAnalysis = analysis }
             if !transportGone, let event = eventMessage(for: utterance, analysis: analysis) { effects.append(.event(event)) }
         }
         effects += answerCloseIfDone()
@@ -160,8 +156,9 @@ public struct SessionReducer: SessionCore {
             let request = TranscriptionRequest(id: nextRequest, channel: utterance.channel, startSample: utterance.startSample,
                                                endSample: utterance.endSample, samples: utterance.samples, language: language)
             nextRequest += 1
-            requests.append(TranscriptionRequest(id: request.id, channel: request.channel, startSample: request.startSample,
-                                                 endSample: request.endSample, samples: [], language: request.language))
+            var pending = request
+            pending.samples = []  // the reducer keeps what it needs to place the result, not the audio
+            requests.append(pending)
             return .transcribe(request)
         }
     }
