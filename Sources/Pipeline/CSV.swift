@@ -1,15 +1,34 @@
-/// RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they hold a comma, quote,
-/// CR or LF (quotes doubled). Spreadsheet formula injection is neutralised: a field starting with
-/// `=`, `+`, `-`, `@`, tab or CR gets a leading apostrophe, since transcripts are caller speech.
+/// RFC 4180 CSV: comma-separated, CRLF line ends, fields quoted when they hold a comma, a
+/// semicolon (the list separator of Turkish and most European spreadsheet locales), a quote, CR
+/// or LF (quotes doubled). Spreadsheet formula injection is neutralised, since transcripts are
+/// caller speech: a field whose first visible character is `=`, `+`, `-` or `@` (after any
+/// whitespace or zero-width characters, which spreadsheets skip), or that starts with tab or CR,
+/// gets a leading apostrophe.
 public enum CSV {
     public static func escape(_ field: String) -> String {
         var value = field
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) {
-            value = "'" + value
-        }
-        let needsQuotes = value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
+        if startsLikeAFormula(value) { value = "'" + value }
+        let needsQuotes = value.contains(where: { $0 == "," || $0 == ";" || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" })
         guard needsQuotes else { return value }
         return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    /// Characters a spreadsheet skips before deciding a cell is a formula: whitespace (including
+    /// no-break spaces) and the invisible format characters.
+    static func isSkippedBySpreadsheets(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar.properties.isWhitespace { return true }
+        switch scalar.value {
+        case 0x00AD, 0x180E, 0x200B...0x200F, 0x202A...0x202E, 0x2060...0x2064, 0xFEFF: return true
+        default: return false
+        }
+    }
+
+    static func startsLikeAFormula(_ value: String) -> Bool {
+        guard let first = value.unicodeScalars.first else { return false }
+        if first == "\t" || first == "\r" { return true }
+        guard let visible = value.unicodeScalars.first(where: { !isSkippedBySpreadsheets($0) }) else { return false }
+        // Full-width forms (U+FF1D =, U+FF0B +, U+FF0D -, U+FF20 @) are folded to ASCII by some spreadsheets.
+        return "=+-@\u{FF1D}\u{FF0B}\u{FF0D}\u{FF20}".unicodeScalars.contains(visible)
     }
 
     public static func line(_ fields: [String]) -> String {

@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 
 /// One session's line in `results/<org>/<day>/<session-id>.csv`.
 public struct SessionRow: Equatable, Sendable {
@@ -72,12 +73,53 @@ public struct UtteranceRow: Equatable, Sendable {
 public enum ProjectionError: Error, Equatable, CustomStringConvertible {
     case wrongColumnCount(Int, Int)
     case wrongHeader(String)
+    case notInJournalLayout(String)
 
     public var description: String {
         switch self {
         case let .wrongColumnCount(got, want): return "a session CSV row has \(got) fields, expected \(want): was it written by another version?"
         case let .wrongHeader(path): return "\(path) does not start with the Tapedeck session header row"
+        case let .notInJournalLayout(path):
+            return "\(path) is not laid out as <organization>/<yyyy-mm-dd>/<session>.tdj, so its CSV files cannot be named; move it back under a journal root"
         }
+    }
+}
+
+/// Where one session's files live, under the journal root and the results root alike:
+/// `<organization>/<day>/<name>`. `name` is the journal's file name — the session id when that is
+/// a safe path component, a digest of it otherwise, with `-2`, `-3`… when an id is reused — so
+/// no client string ever becomes a path unsanitized, and two sessions never share a CSV.
+public struct SessionFileName: Equatable, Sendable {
+    public var organization: String
+    public var day: String
+    public var name: String
+
+    public init(organization: String, day: String, name: String) throws {
+        try JournalLayout.validate(organization)
+        try JournalLayout.validate(name)
+        guard Self.isDay(day) else { throw JournalError.invalidPathComponent(day) }
+        (self.organization, self.day, self.name) = (organization, day, name)
+    }
+
+    /// The name of the session journaled at `journal` (`…/<day>/<name>.tdj`). The organization
+    /// comes from the journal's header, not from the folder it happens to sit in.
+    public init(journal: URL, organization: String) throws {
+        let file = journal.lastPathComponent
+        let suffix = "." + JournalLayout.fileExtension
+        guard file.hasSuffix(suffix) else { throw ProjectionError.notInJournalLayout(journal.path) }
+        let day = journal.deletingLastPathComponent().lastPathComponent
+        do {
+            try self.init(organization: organization, day: day, name: String(file.dropLast(suffix.count)))
+        } catch {
+            throw ProjectionError.notInJournalLayout(journal.path)
+        }
+    }
+
+    /// `yyyy-mm-dd`, digits only.
+    static func isDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 10 else { return false }
+        return bytes.enumerated().allSatisfy { i, c in i == 4 || i == 7 ? c == UInt8(ascii: "-") : (0x30...0x39).contains(c) }
     }
 }
 
@@ -87,8 +129,16 @@ public struct Projector: Sendable {
 
     public init(root: URL) { self.root = root }
 
-    public func sessionURL(organization: String, day: String, sessionId: String) -> URL {
-        root.appendingPathComponent(organization).appendingPathComponent(day).appendingPathComponent("\(sessionId).csv")
+    public func sessionURL(_ file: SessionFileName) -> URL {
+        folder(file).appendingPathComponent("\(file.name).csv")
+    }
+
+    public func utterancesURL(_ file: SessionFileName) -> URL {
+        folder(file).appendingPathComponent("\(file.name).utterances.csv")
+    }
+
+    private func folder(_ file: SessionFileName) -> URL {
+        root.appendingPathComponent(file.organization, isDirectory: true).appendingPathComponent(file.day, isDirectory: true)
     }
 
     /// Renders both files; the bytes depend only on the rows (no clock, no locale).
@@ -99,10 +149,10 @@ public struct Projector: Sendable {
     }
 
     @discardableResult
-    public func write(session: SessionRow, utterances: [UtteranceRow], day: String) throws -> URL {
-        let url = sessionURL(organization: session.organization, day: day, sessionId: session.sessionId)
+    public func write(session: SessionRow, utterances: [UtteranceRow], file: SessionFileName) throws -> URL {
+        let url = sessionURL(file)
         let (sessionData, utteranceData) = Self.render(session: session, utterances: utterances)
-        try AtomicFile.write(utteranceData, to: url.deletingLastPathComponent().appendingPathComponent("\(session.sessionId).utterances.csv"))
+        try AtomicFile.write(utteranceData, to: utterancesURL(file))
         try AtomicFile.write(sessionData, to: url)
         return url
     }

@@ -40,16 +40,18 @@ public struct Regenerator: Sendable {
             try cache.store(transcriber.entries, key: cacheKey, engine: recognizer.identity, segmenter: environment.segmenter)
         }
         let session = run.session
-        let written = session.producesCSV ? try projector.write(session) : nil
+        let written = session.producesCSV ? try projector.write(session, journal: journal) : nil
         return Outcome(session: session, written: written, cacheHits: transcriber.hits, recognized: transcriber.misses)
     }
 }
 
 extension Projector {
-    /// Writes a derived session's two CSV files under its organization and day.
+    /// Writes a derived session's two CSV files beside where its journal sits: same
+    /// organization, day and name.
     @discardableResult
-    public func write(_ session: DerivedSession) throws -> URL {
+    public func write(_ session: DerivedSession, journal: URL) throws -> URL {
         let (row, utterances) = session.rows()
-        return try write(session: row, utterances: utterances, day: session.day)
+        return try write(session: row, utterances: utterances,
+                         file: SessionFileName(journal: journal, organization: session.header.facts.organization))
     }
 }

@@ -60,8 +60,12 @@ public protocol SessionCore {
     mutating func handle(_ record: JournalRecord) -> [SessionEffect]
     /// The result for request `id`; requests are applied in the order they were made.
     mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect]
+    /// The server cannot keep the session (its journal storage failed): the protocol's way of
+    /// saying so to the client. Not journaled — there is no journal to write it to.
+    mutating func serverFailure(_ message: String) -> [SessionEffect]
 }
 
 extension SessionCore {
     public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] { [] }
+    public mutating func serverFailure(_ message: String) -> [SessionEffect] { [] }
 }

@@ -21,7 +21,10 @@ public struct SessionEnvironment: Sendable {
     /// Header `components`: stable keys, stable values.
     public var components: [String: String] {
         var out = [
-            "protocol": "seed+audiohook-v2",
+            // Bumped whenever a reply to the same messages changes, so a replay of an older
+            // journal says why its replies differ. seed.2: dialect fixed at the upgrade, media
+            // offers checked and `opened` stating the format, errors echoing the client's id.
+            "protocol": "seed.2+audiohook-v2",
             "analyzer": CallAnalyzer.version,
             "analyzer.config": analyzer.configuration.digest,
             "segmenter": segmenter.description,

@@ -36,7 +36,7 @@ public struct SessionReducer: SessionCore {
 
     public init(facts: ConnectionFacts, environment: SessionEnvironment) {
         self.environment = environment
-        protocolStage = ProtocolStage(dialectHint: facts.dialect == Dialect.audiohook.rawValue ? .audiohook : nil, headers: facts.headers)
+        protocolStage = ProtocolStage(dialect: facts.dialect == Dialect.audiohook.rawValue ? .audiohook : .seed, headers: facts.headers)
         segmenter = Segmenter(configuration: environment.segmenter)
     }
 
@@ -119,6 +119,10 @@ public struct SessionReducer: SessionCore {
         }
         effects += answerCloseIfDone()
         return effects
+    }
+
+    public mutating func serverFailure(_ message: String) -> [SessionEffect] {
+        protocolStage.serverFailure(code: 503, message: message).map { [.send($0)] } ?? []
     }
 
     /// The end-of-call analysis of everything transcribed (no hysteresis; end-of-call checks apply).

@@ -33,7 +33,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private let configuration: ServerConfiguration
     private let components: [String: String]
     private let pool: RecognitionWorkerPool?
-    private let finishSession: @Sendable (Core, SessionHeader) throws -> URL?
+    private let finishSession: @Sendable (Core, SessionHeader, URL) throws -> URL?
     private let logger: Logger
     private var core: Core
     private var journal: AsyncJournalWriter?
@@ -53,7 +53,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     static var quietAfterOpened: UInt64 { 1_000_000_000 }
 
     init(facts: ConnectionFacts, configuration: ServerConfiguration, environment: SessionEnvironment, pool: RecognitionWorkerPool?,
-         logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader) throws -> URL?) {
+         logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL?) {
         self.facts = facts
         self.configuration = configuration
         self.components = environment.components
@@ -250,9 +250,9 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         } catch {
             logger.error("cannot close the session journal", metadata: ["error": "\(error)"])
         }
-        if let header {
+        if let header, let journalURL {
             do {
-                resultURL = try finishSession(core, header)
+                resultURL = try finishSession(core, header, journalURL)
             } catch {
                 logger.error("cannot write the session's CSV files; `tapedeck regenerate` can write them from the journal",
                              metadata: ["error": "\(error)"])

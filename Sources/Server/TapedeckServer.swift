@@ -38,9 +38,12 @@ public enum TapedeckServer {
         let projector = Projector(root: configuration.resultsDirectory)
         return try makeApplication(
             configuration: configuration, store: store, core: SessionReducer.self, environment: environment, recognition: recognition,
-            project: { reducer, header in
+            project: { reducer, header, journal in
+                // A protocol-only server (`--no-transcription`) derives nothing worth a CSV;
+                // `tapedeck regenerate` writes them from the journals later.
+                guard environment.engine != nil else { return nil }
                 let session = DerivedSession(header: header, reducer: reducer)
-                return session.producesCSV ? try projector.write(session) : nil
+                return session.producesCSV ? try projector.write(session, journal: journal) : nil
             },
             verifySignature: verifySignature, logger: logger, onServerRunning: onServerRunning, onSessionEnd: onSessionEnd)
     }
@@ -51,7 +54,7 @@ public enum TapedeckServer {
         core: Core.Type,
         environment: SessionEnvironment = .protocolOnly,
         recognition: RecognitionWorkerPool? = nil,
-        project: @escaping @Sendable (Core, SessionHeader) throws -> URL? = { _, _ in nil },
+        project: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL? = { _, _, _ in nil },
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },

@@ -1,57 +1,45 @@
-/// The protocol layer of a session, for either dialect. A client is AudioHook when its request
-/// carries AudioHook headers, or when its first message is an AudioHook envelope (it has
-/// `serverseq`); anything else speaks the seed dialect.
+/// The protocol layer of a session, for either dialect. The dialect is decided once, from the
+/// upgrade request, and never changes: a request with AudioHook headers (which must also carry a
+/// valid RFC 9421 signature to get this far) speaks AudioHook; every other request speaks the
+/// seed dialect, whatever its messages look like. Sniffing the first message would let a
+/// seed-authenticated client (`?x-api-key=` only, no signature) open an AudioHook session.
 public struct ProtocolStage: Equatable, Sendable {
     enum Dialected: Equatable, Sendable {
-        case undecided
         case seed(SeedStage)
         case audiohook(AudioHookStage)
     }
 
     private var stage: Dialected
-    private let sessionIdHeader: String?
-    private let organizationHeader: String?
 
     /// - Parameters:
-    ///   - dialectHint: `.audiohook` when the upgrade request had AudioHook headers.
+    ///   - dialect: decided by the upgrade request.
     ///   - headers: lower-cased request headers.
-    public init(dialectHint: Dialect?, headers: [String: String]) {
-        sessionIdHeader = headers["audiohook-session-id"]
-        organizationHeader = headers["audiohook-organization-id"]
-        switch dialectHint {
-        case .audiohook?: stage = .audiohook(AudioHookStage(sessionIdHeader: sessionIdHeader, organizationHeader: organizationHeader))
-        case .seed?, nil: stage = .undecided
+    public init(dialect: Dialect, headers: [String: String]) {
+        switch dialect {
+        case .audiohook:
+            stage = .audiohook(AudioHookStage(sessionIdHeader: headers["audiohook-session-id"],
+                                              organizationHeader: headers["audiohook-organization-id"]))
+        case .seed:
+            stage = .seed(SeedStage())
         }
     }
 
-    public var dialect: Dialect? {
+    public var dialect: Dialect {
         switch stage {
-        case .undecided: return nil
         case .seed: return .seed
         case .audiohook: return .audiohook
         }
     }
 
     public mutating func receive(text: String) -> [ProtocolEvent] {
-        if case .undecided = stage {
-            let message = try? JSONValue.parse(text)
-            if message?["serverseq"] != nil || message?["parameters"]?["media"]?.arrayValue?.first?["format"] != nil {
-                stage = .audiohook(AudioHookStage(sessionIdHeader: sessionIdHeader, organizationHeader: organizationHeader))
-            } else {
-                stage = .seed(SeedStage())
-            }
-        }
         switch stage {
-        case .undecided: return []
         case .seed(var s): defer { stage = .seed(s) }; return s.receive(text: text)
         case .audiohook(var s): defer { stage = .audiohook(s) }; return s.receive(text: text)
         }
     }
 
     public mutating func receive(binary: [UInt8]) -> [ProtocolEvent] {
-        if case .undecided = stage { stage = .seed(SeedStage()) }
         switch stage {
-        case .undecided: return []
         case .seed(var s): defer { stage = .seed(s) }; return s.receive(binary: binary)
         case .audiohook(var s): defer { stage = .audiohook(s) }; return s.receive(binary: binary)
         }
@@ -61,7 +49,6 @@ public struct ProtocolStage: Equatable, Sendable {
     /// `parameters` = `{entities: [...]}`. Nil when the session state allows no event.
     public mutating func event(seed parameters: JSONValue, audiohook entities: [JSONValue]) -> String? {
         switch stage {
-        case .undecided: return nil
         case .seed(let s): return s.event(parameters: parameters)
         case .audiohook(var s): defer { stage = .audiohook(s) }; return s.event(entities: entities)
         }
@@ -69,9 +56,18 @@ public struct ProtocolStage: Equatable, Sendable {
 
     public mutating func closed() -> String? {
         switch stage {
-        case .undecided: return nil
         case .seed(var s): defer { stage = .seed(s) }; return s.closed()
         case .audiohook(var s): defer { stage = .audiohook(s) }; return s.closed()
+        }
+    }
+
+    /// The server cannot go on with the session (its journal storage failed, say): seed gets an
+    /// `error` (the caller then closes the socket with 1011), AudioHook a `disconnect` with
+    /// reason `error`. Nil when the session state allows no message.
+    public mutating func serverFailure(code: Int64, message: String) -> String? {
+        switch stage {
+        case .seed(let s): return s.serverError(code: code, message: message)
+        case .audiohook(var s): defer { stage = .audiohook(s) }; return s.disconnect(reason: "error", info: message)
         }
     }
 

@@ -7,6 +7,9 @@ public struct SeedStage: Equatable, Sendable {
 
     public private(set) var state = State.awaitingOpen
     public private(set) var sessionId: String?
+    /// The id of the client's latest message, so errors before (or instead of) a successful
+    /// `open` still name the session the client meant.
+    private var clientId: String?
     public private(set) var receivedSamples: Int64 = 0
     /// A trailing odd byte, kept until the next frame completes the sample.
     private var carry: UInt8?
@@ -19,6 +22,7 @@ public struct SeedStage: Equatable, Sendable {
     public mutating func receive(text: String) -> [ProtocolEvent] {
         guard text.utf8.count <= Self.maxTextLength else { return error(413, "text message too large (more than \(Self.maxTextLength) bytes)") }
         guard let message = try? JSONValue.parse(text), message.isObject else { return error(400, "text message is not a JSON object") }
+        if let id = message["id"]?.stringValue, Self.isUsableId(id) { clientId = id }
         guard let type = message["type"]?.stringValue else { return error(400, "message has no \"type\"") }
         if state == .closed {
             return type == "ping" ? [.send(envelope("pong", parameters: .object([])))] : []
@@ -67,20 +71,26 @@ public struct SeedStage: Equatable, Sendable {
         return envelope("closed", parameters: .object([]))
     }
 
+    /// An `error` the server sends on its own account, not in answer to a bad message.
+    public func serverError(code: Int64, message: String) -> String? {
+        guard state != .closed else { return nil }
+        return envelope("error", parameters: .object([("code", .int(code)), ("message", .string(message))]))
+    }
+
     // MARK: Helpers
 
     private mutating func open(_ message: JSONValue) -> [ProtocolEvent] {
         guard state == .awaitingOpen else { return [] }  // a second open is ignored, as in AudioHook
-        guard let id = message["id"]?.stringValue, !id.isEmpty, id.utf8.count <= 256 else {
-            return error(400, "open needs a non-empty \"id\" (the session id)")
+        guard let id = message["id"]?.stringValue, Self.isUsableId(id) else {
+            return error(400, "open needs a non-empty \"id\" (the session id, at most 256 bytes)")
         }
         let parameters = message["parameters"] ?? .object([])
-        var accepted: JSONValue = .object([("type", .string("audio")), ("codec", .string("audio/pcm"))])
         if let media = parameters["media"] {
-            guard let offers = media.arrayValue, let pcm = offers.first(where: { $0["type"]?.stringValue == "audio" && $0["codec"]?.stringValue == "audio/pcm" }) else {
-                return error(415, "no supported media: offer {\"type\":\"audio\",\"codec\":\"audio/pcm\"} (PCM16, 16 kHz, mono)")
+            // An offer may name its rate and channels; only 16 kHz mono is decoded, so an offer
+            // of anything else is refused rather than silently decoded as 16 kHz mono.
+            guard let offers = media.arrayValue, offers.contains(where: Self.isSupported) else {
+                return error(415, "no supported media: offer {\"type\":\"audio\",\"codec\":\"audio/pcm\"} (PCM16, 16 kHz, mono; \"rate\": 16000 and \"channels\": 1 if given)")
             }
-            accepted = pcm
         }
         var language: String?
         if let requested = parameters["language"]?.stringValue {
@@ -93,11 +103,31 @@ public struct SeedStage: Equatable, Sendable {
         state = .active
         let opened = envelope("opened", parameters: .object([
             ("startPaused", .bool(false)),
-            ("media", .array([accepted])),
+            ("media", .array([Self.acceptedMedia])),
             ("supportedLanguages", .array(SupportedLanguages.seed.map { .string($0) })),
         ]))
         return [.send(opened), .opened(NegotiatedSession(dialect: .seed, sessionId: id, media: Self.media, language: language))]
     }
+
+    /// What the session will decode, stated in full whatever the offer left out.
+    static let acceptedMedia: JSONValue = .object([
+        ("type", .string("audio")), ("codec", .string("audio/pcm")), ("rate", .int(16000)), ("channels", .int(1)),
+    ])
+
+    /// A seed media offer this stage can honour: PCM16 audio, and if the offer names a rate or a
+    /// channel count, 16000 and 1 (`"mono"` or `["mono"]` also read as one channel).
+    static func isSupported(_ offer: JSONValue) -> Bool {
+        guard offer["type"]?.stringValue == "audio", offer["codec"]?.stringValue == "audio/pcm" else { return false }
+        if let rate = offer["rate"], rate.intValue != 16000 { return false }
+        if let channels = offer["channels"] {
+            let one = channels.intValue == 1 || channels.stringValue == "mono"
+                || channels.arrayValue.map { $0.count == 1 && $0[0].stringValue == "mono" } == true
+            if !one { return false }
+        }
+        return true
+    }
+
+    static func isUsableId(_ id: String) -> Bool { !id.isEmpty && id.utf8.count <= 256 }
 
     /// `en`, `tr`, or a tag such as `en-US`/`tr_TR` → its primary language; nil if unsupported.
     static func language(_ text: String) -> String? {
@@ -109,7 +139,7 @@ public struct SeedStage: Equatable, Sendable {
         JSONValue.object([
             ("version", .string("2")),
             ("type", .string(type)),
-            ("id", .string(sessionId ?? "")),
+            ("id", .string(sessionId ?? clientId ?? "")),
             ("parameters", parameters),
         ]).serialized
     }

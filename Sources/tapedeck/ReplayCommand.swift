@@ -13,6 +13,10 @@ struct ReplayCommand: ParsableCommand {
             events (running speech recognition again with the model the session header names) — and compares them \
             with what was journaled as sent: exit 0 "identical", 1 with the first difference. seq/clientseq of \
             server messages depend on delivery timing and are left out of the comparison.
+
+            Exit status: 0 identical (or, without --verify, the timeline was printed), 1 different, 2 the journal \
+            could not be replayed at all (unreadable, not a session journal, or the derivation crashed — the \
+            derivation runs in a child process, so even a crash is reported rather than taking the replay down).
             """)
 
     @Argument(help: "Journal file.") var file: String
@@ -22,11 +26,45 @@ struct ReplayCommand: ParsableCommand {
     @OptionGroup var key: JournalKeyOptions
     @OptionGroup var engine: EngineOptions
     @Option(help: "Matrix threads for speech recognition (default: as the session header says, since results depend on it).") var threads: Int?
+    @Flag(help: .hidden) var inProcess = false
+
+    /// Exit status for a journal that could not be replayed (distinct from 1, "different").
+    static let cannotReplay: Int32 = 2
 
     func run() throws {
+        guard inProcess else { return try superviseChild() }
+        do {
+            try replay()
+        } catch let exit as ExitCode {
+            throw exit
+        } catch {
+            FileHandle.standardError.write(Data("cannot replay \(file): \(error)\n".utf8))
+            throw ExitCode(Self.cannotReplay)
+        }
+    }
+
+    /// Runs the replay in a child process with the same arguments and passes its verdict on; a
+    /// child killed by a signal (a runtime trap on a poison journal) becomes a clear message.
+    private func superviseChild() throws {
+        let child = Process()
+        child.executableURL = WorkerProcesses.currentExecutable()
+        child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--in-process"]
+        try child.run()
+        child.waitUntilExit()
+        switch child.terminationReason {
+        case .exit:
+            if child.terminationStatus != 0 { throw ExitCode(child.terminationStatus) }
+        default:
+            FileHandle.standardError.write(Data("cannot replay \(file): \(WorkerProcesses.describeDeath(child))\n".utf8))
+            throw ExitCode(Self.cannotReplay)
+        }
+    }
+
+    private func replay() throws {
         let url = URL(fileURLWithPath: file)
         let journalKey = try key.load()
         let header = try SessionHeader.read(from: url, key: journalKey)
+        FaultInjection.trapIfRequested(sessionId: header.sessionId)
         var environment = SessionEnvironment.protocolOnly
         var recognizer: WhisperRecognizer?
         if let model = engine.model ?? header.components["engine.model"] {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Audio
 import Foundation
+import Pipeline
 import Recognition
 
 struct TranscribeCommand: ParsableCommand {
@@ -12,6 +13,8 @@ struct TranscribeCommand: ParsableCommand {
     @Argument(help: "WAV file (any rate and channel count; channels are mixed).") var file: String
     @Option(help: "Installed model (tools/fetch-models): base, tiny.en.") var model = "base"
     @Option(help: "Language code (en, tr, …); omit to detect.") var language: String?
+    @Option(help: "Languages auto-detection chooses among, comma-separated, or 'all' for every language the model knows (default: en,tr, as the server).")
+    var detect = SessionEnvironment.languages.joined(separator: ",")
     @Option(help: "Matrix threads.") var threads = 2
     @Flag(help: "Print JSON lines (one segment each) instead of text.") var json = false
     @Flag(help: "Print each word with its times.") var words = false
@@ -19,7 +22,10 @@ struct TranscribeCommand: ParsableCommand {
     func run() throws {
         let audio = try WAVFile.read(URL(fileURLWithPath: file))
         let samples = Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
-        let recognizer = try WhisperRecognizer(model: model, threads: threads)
+        // Detection among all 99 Whisper languages mistakes accented or synthetic Turkish for
+        // Romanian, Armenian or Arabic; the product only transcribes en and tr.
+        let detectable = detect == "all" ? nil : detect.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+        let recognizer = try WhisperRecognizer(model: model, threads: threads, detectableLanguages: detectable)
         let started = Date()
         let segments = try recognizer.transcribeLong(samples, language: language)
         let encoder = JSONEncoder()

@@ -45,7 +45,7 @@ import StreamProtocol
         defer { try? FileManager.default.removeItem(at: dir) }
         let first = try Self.speak("My internet has been down since Monday.")
         let second = try Self.speak("I already told you my account number twice.")
-        let journal = dir.appendingPathComponent("call-1.tdj")
+        let journal = dir.appendingPathComponent("journal/acme/2026-11-28/call-1.tdj")
         try Self.writeSeedJournal(journal, samples: first + [Float](repeating: 0, count: 24000) + second)
 
         let recognizer = try WhisperRecognizer(model: "tiny.en", threads: 2)
@@ -73,7 +73,7 @@ import StreamProtocol
         #expect(row.start == "2026-11-28T00:00:00.000000Z")
         #expect(rows.count == 2)
         let projector = Projector(root: dir.appendingPathComponent("results"))
-        let url = try projector.write(derived)
+        let url = try projector.write(derived, journal: journal)
         #expect(url.path.hasSuffix("results/acme/2026-11-28/call-1.csv"))
         let parsed = try CSV.parse(String(contentsOf: url, encoding: .utf8))
         #expect(parsed.count == 2 && parsed[1][SessionRow.columns.firstIndex(of: "transcript")!].contains("unknown: "))

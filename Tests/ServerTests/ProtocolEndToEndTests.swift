@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import Testing
@@ -106,6 +107,38 @@ import StreamProtocol
         let journal = try #require(await harness.endedSessions(1).first)
         #expect(journal.lastPathComponent == "wire-1.tdj")
         #expect(try Replay.run(journal).identical)
+    }
+
+    /// A key in the query string authenticates a seed client only: an AudioHook `open` sent over
+    /// such a connection (no AudioHook headers, no signature) must not open an AudioHook session.
+    @Test func anUnsignedConnectionCannotSpeakAudioHook() async throws {
+        let harness = try await Self.start()
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        let received = ReceivedMessages()
+        let open = #"{"version":"2","id":"e160e428-53e2-487c-977d-96989bf5c99d","type":"open","seq":1,"serverseq":0,"position":"PT0S","parameters":{"organizationId":"d7934305-0972-4844-938e-9060eef73d05","conversationId":"090eaa2f-72fa-480a-83e0-8667ff89c0ec","participant":{"id":"883efee8-3d6c-4537-b500-6d7ca4b92fa0","ani":"+1","aniName":"x","dnis":"+2"},"media":[{"type":"audio","format":"PCMU","channels":["external","internal"],"rate":8000}]}}"#
+        for headers in [[String: String](), ["X-API-KEY": key.apiKey]] {
+            let url = harness.url + (headers.isEmpty ? "?x-api-key=\(key.apiKey)" : "")
+            var configuration = WebSocketClientConfiguration()
+            configuration.additionalHeaders = HTTPFields(headers.map { HTTPField(name: HTTPField.Name($0.key)!, value: $0.value) })
+            try await WebSocketClient.connect(url: url, configuration: configuration, logger: Logger(label: "client")) { inbound, outbound, _ in
+                try await outbound.write(.text(open))
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    if case .text(let text) = message { await received.add(text); break }
+                }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+        }
+        let replies = await received.texts.map { (try? JSONValue.parse($0)) ?? .null }
+        #expect(replies.count == 2)
+        for reply in replies {
+            #expect(reply["type"] == .string("error"), "answered as a seed message, not opened")
+            #expect(reply["parameters"]?["code"] == .int(415))
+        }
+        for journal in await harness.endedSessions(2) {
+            let header = try SessionHeader.decode(try JournalReader.readAll(journal).1[0].payload)
+            #expect(header.facts.dialect == "seed")
+        }
     }
 
     @Test func organizationsAreIsolated() async throws {

@@ -173,8 +173,42 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
     @Test func openIsAnsweredAsTheGuideShows() {
         var stage = SeedStage()
         let events = stage.receive(text: Self.open)
-        #expect(sent(events) == [#"{"version":"2","type":"opened","id":"your-session-id","parameters":{"startPaused":false,"media":[{"type":"audio","codec":"audio/pcm"}],"supportedLanguages":["en","tr"]}}"#])
+        #expect(sent(events) == [#"{"version":"2","type":"opened","id":"your-session-id","parameters":{"startPaused":false,"media":[{"type":"audio","codec":"audio/pcm","rate":16000,"channels":1}],"supportedLanguages":["en","tr"]}}"#])
         #expect(events.last == .opened(NegotiatedSession(dialect: .seed, sessionId: "your-session-id", media: SeedStage.media, language: nil)))
+    }
+
+    /// The seed dialect decodes 16 kHz mono only: an offer of anything else is refused rather
+    /// than accepted and then decoded wrongly, and `opened` states the format in full.
+    @Test func offersOfOtherRatesOrChannelsAreRefused() {
+        for offer in [#"{"type":"audio","codec":"audio/pcm","rate":8000,"channels":2}"#, #"{"type":"audio","codec":"audio/pcm","rate":8000}"#,
+                      #"{"type":"audio","codec":"audio/pcm","channels":2}"#, #"{"type":"audio","codec":"audio/pcm","channels":["left","right"]}"#] {
+            var stage = SeedStage()
+            let reply = json(sent(stage.receive(text: #"{"type":"open","id":"s-1","parameters":{"media":[\#(offer)]}}"#)).first ?? "")
+            #expect(reply["type"] == .string("error"), "\(offer)")
+            #expect(reply["parameters"]?["code"] == .int(415), "\(offer)")
+            #expect(reply["id"] == .string("s-1"), "the error names the session the client meant")
+            #expect(stage.state == .awaitingOpen)
+        }
+        for offer in [#"{"type":"audio","codec":"audio/pcm","rate":16000,"channels":1}"#, #"{"type":"audio","codec":"audio/pcm","channels":"mono"}"#,
+                      #"{"type":"audio","codec":"audio/pcm","rate":8000},{"type":"audio","codec":"audio/pcm","rate":16000}"#] {
+            var stage = SeedStage()
+            let reply = json(sent(stage.receive(text: #"{"type":"open","id":"s-2","parameters":{"media":[\#(offer)]}}"#)).first ?? "")
+            #expect(reply["type"] == .string("opened"), "\(offer)")
+            #expect(reply["parameters"]?["media"] == .array([json(#"{"type":"audio","codec":"audio/pcm","rate":16000,"channels":1}"#)]))
+        }
+    }
+
+    /// Errors for a refused open, and the `closed` that follows, carry the client's id.
+    @Test func repliesBeforeASuccessfulOpenEchoTheClientsId() {
+        var stage = SeedStage()
+        let refused = json(sent(stage.receive(text: #"{"type":"open","id":"call-9","parameters":{"language":"de"}}"#)).first ?? "")
+        #expect(refused["type"] == .string("error") && refused["id"] == .string("call-9"))
+        let audio = json(sent(stage.receive(binary: [0, 0])).first ?? "")
+        #expect(audio["parameters"]?["code"] == .int(409) && audio["id"] == .string("call-9"))
+        #expect(stage.receive(text: #"{"type":"close","id":"call-9","parameters":{}}"#) == [.closeRequested(reason: "end")])
+        #expect(stage.closed().map(json)?["id"] == .string("call-9"))
+        var anonymous = SeedStage()
+        #expect(json(sent(anonymous.receive(binary: [0, 0])).first ?? "")["id"] == .string(""), "nothing to echo yet")
     }
 
     @Test func oddSizedFramesAreReassembledIntoWholeSamples() {
@@ -221,15 +255,19 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 }
 
 @Suite struct DialectDetectionTests {
-    @Test func headersOrFirstMessageDecideTheDialect() {
-        var seed = ProtocolStage(dialectHint: nil, headers: [:])
+    /// The upgrade request decides the dialect; an AudioHook-shaped `open` on a seed connection
+    /// (authenticated by `?x-api-key=` alone, never signed) is answered as a seed message.
+    @Test func theUpgradeDecidesTheDialectAndMessagesCannotSwitchIt() {
+        var seed = ProtocolStage(dialect: .seed, headers: [:])
         _ = seed.receive(text: SeedStageTests.open)
         #expect(seed.dialect == .seed)
         var client = AudioHookClient()
-        var hook = ProtocolStage(dialectHint: nil, headers: [:])
-        _ = hook.receive(text: client.open())
-        #expect(hook.dialect == .audiohook)
-        var hinted = ProtocolStage(dialectHint: .audiohook, headers: ["audiohook-session-id": client.id])
+        var smuggled = ProtocolStage(dialect: .seed, headers: [:])
+        let answer = json(sent(smuggled.receive(text: client.open())).first ?? "")
+        #expect(smuggled.dialect == .seed)
+        #expect(answer["type"] == .string("error"), "an AudioHook open offers no seed media: refused, not opened")
+        #expect(answer["parameters"]?["code"] == .int(415))
+        var hinted = ProtocolStage(dialect: .audiohook, headers: ["audiohook-session-id": client.id])
         #expect(hinted.dialect == .audiohook)
         #expect(json(sent(hinted.receive(text: SeedStageTests.open)).first ?? "")["type"] == .string("disconnect"))
     }

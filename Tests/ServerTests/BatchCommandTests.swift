@@ -1,0 +1,129 @@
+import Foundation
+import Testing
+@testable import Journal
+import Pipeline
+
+/// `tapedeck regenerate` and `tapedeck replay` on journals that cannot be derived: each such
+/// session is reported with its reason, the others go on, and the exit status says so.
+@Suite(.serialized) struct BatchCommandTests {
+    struct Ran {
+        var status: Int32
+        var signaled: Bool
+        var output: String
+        var errors: String
+    }
+
+    static func tapedeck(_ arguments: [String], environment extra: [String: String] = [:]) throws -> Ran {
+        let process = Process()
+        process.executableURL = LiveCallTests.tapedeck
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(extra) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting: a full pipe would block the child forever.
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Ran(status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+                   output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+    }
+
+    /// A seed session journaled as the server writes it: header, the given text messages and
+    /// 500 ms frames of silence, transport closed, sealed.
+    static func writeJournal(root: URL, id: String, dialect: String = "seed", messages: [String], frames: Int = 2, frameBytes: Int = 16000) throws -> URL {
+        let url = root.appendingPathComponent("acme/2026-11-28/\(id).tdj")
+        let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: dialect, headers: [:], query: [:], path: "/v1/stream")
+        let header = SessionHeader(server: "test", facts: facts, sessionId: id, negotiated: "{}", components: [:])
+        let writer = try JournalWriter(url: url, sessionId: id)
+        var t: Int64 = 1_795_824_000_000_000
+        try writer.append(.sessionHeader, receivedAt: t, payload: header.encoded())
+        for message in messages {
+            t += 1000
+            try writer.append(.inboundText, receivedAt: t, payload: Array(message.utf8))
+        }
+        for _ in 0..<frames {
+            t += 500_000
+            try writer.append(.inboundBinary, receivedAt: t, payload: [UInt8](repeating: 0, count: frameBytes))
+        }
+        try writer.append(.transportClosed, receivedAt: t, payload: Array(#"{"reason":"client closed"}"#.utf8))
+        try writer.close(receivedAt: t)
+        return url
+    }
+
+    static func open(_ id: String) -> String {
+        #"{"type":"open","id":"\#(id)","parameters":{"media":[{"type":"audio","codec":"audio/pcm"}],"language":"en"}}"#
+    }
+
+    static func scratch() throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-batch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return root
+    }
+
+    @Test func aSessionWhoseDerivationCrashesFailsAloneAndTheRestAreWritten() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journals = root.appendingPathComponent("journal"), results = root.appendingPathComponent("results")
+        for id in ["good-1", "poison", "good-2"] { _ = try Self.writeJournal(root: journals, id: id, messages: [Self.open(id)]) }
+        let ran = try Self.tapedeck(["regenerate", "--journal", journals.path, "--results", results.path, "--model", "tiny.en", "--jobs", "2"],
+                                    environment: ["TAPEDECK_FAULT_TRAP_SESSION": "poison"])
+        #expect(!ran.signaled, "regenerate itself must not crash")
+        #expect(ran.status == 1, "some sessions failed: \(ran.errors)")
+        #expect(ran.errors.contains("poison.tdj: the derivation crashed with signal"), "\(ran.errors)")
+        #expect(ran.errors.contains("2 sessions regenerated"), "\(ran.errors)")
+        for id in ["good-1", "good-2"] {
+            #expect(FileManager.default.fileExists(atPath: results.appendingPathComponent("acme/2026-11-28/\(id).csv").path))
+        }
+        #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("acme/2026-11-28/poison.csv").path))
+    }
+
+    static let hookId = "e160e428-53e2-487c-977d-96989bf5c99d"
+    static let hookOpen = #"{"version":"2","id":"\#(hookId)","type":"open","seq":1,"serverseq":0,"position":"PT0S","parameters":{"organizationId":"d7934305-0972-4844-938e-9060eef73d05","conversationId":"090eaa2f-72fa-480a-83e0-8667ff89c0ec","participant":{"id":"883efee8-3d6c-4537-b500-6d7ca4b92fa0","ani":"+1","aniName":"x","dnis":"+2"},"media":[{"type":"audio","format":"PCMU","channels":["external","internal"],"rate":8000}]}}"#
+
+    /// Journals holding the messages that once trapped the server (with `--journal-sync always`
+    /// they were on disk before the crash): they derive like any other, and replay says whether
+    /// the replies match — never crashes.
+    @Test func journaledOverflowMessagesAreDerivedNotCrashedOn() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journals = root.appendingPathComponent("journal"), results = root.appendingPathComponent("results")
+        let hugePosition = try Self.writeJournal(root: journals, id: "huge-position", dialect: "audiohook", messages: [
+            #"{"version":"2","id":"\#(Self.hookId)","type":"open","seq":1,"serverseq":0,"position":"PT9999999999999S","parameters":{}}"#,
+        ], frames: 0)
+        let hugeGap = try Self.writeJournal(root: journals, id: "huge-gap", dialect: "audiohook", messages: [
+            Self.hookOpen,
+            #"{"version":"2","id":"\#(Self.hookId)","type":"discarded","seq":2,"serverseq":1,"position":"PT0S","parameters":{"start":"PT0S","discarded":"PT2000000000S"}}"#,
+        ], frames: 1, frameBytes: 3200)
+        let regenerated = try Self.tapedeck(["regenerate", "--journal", journals.path, "--results", results.path, "--model", "tiny.en", "--jobs", "1"])
+        #expect(regenerated.status == 0, "\(regenerated.errors)")
+        #expect(regenerated.errors.contains("2 sessions regenerated"), "\(regenerated.errors)")
+        for journal in [hugePosition, hugeGap] {
+            let replayed = try Self.tapedeck(["replay", "--verify", "--quiet", journal.path])
+            #expect(!replayed.signaled)
+            #expect(replayed.status == 1, "no replies were journaled, the build answers an error: different, not a crash (\(replayed.errors))")
+        }
+    }
+
+    @Test func replaySaysPlainlyWhenItCannotReplayAtAll() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let junk = root.appendingPathComponent("junk.tdj")
+        try Data("not a journal".utf8).write(to: junk)
+        let unreadable = try Self.tapedeck(["replay", "--verify", junk.path])
+        #expect(unreadable.status == 2, "\(unreadable.errors)")
+        #expect(unreadable.errors.contains("cannot replay"))
+
+        // No messages, no audio: nothing to answer, so an honest replay is identical.
+        let journal = try Self.writeJournal(root: root.appendingPathComponent("journal"), id: "trap", messages: [], frames: 0)
+        let crashed = try Self.tapedeck(["replay", "--verify", journal.path], environment: ["TAPEDECK_FAULT_TRAP_SESSION": "trap"])
+        #expect(!crashed.signaled)
+        #expect(crashed.status == 2)
+        #expect(crashed.errors.contains("crashed with signal"), "\(crashed.errors)")
+
+        let fine = try Self.tapedeck(["replay", "--verify", "--quiet", journal.path])
+        #expect(fine.status == 0, "\(fine.output) \(fine.errors)")
+        #expect(fine.output.split(separator: "\n").last?.hasPrefix("identical") == true, "\(fine.output)")
+    }
+}
