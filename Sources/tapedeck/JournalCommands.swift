@@ -123,19 +123,27 @@ struct RecoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover",
         abstract: "Cut a journal's torn or corrupt tail to a side file, keeping every intact block.",
-        discussion: "Tampered journals are reported and left untouched.")
+        discussion: """
+            Damage with intact blocks after it (corruption in the middle of the file) is reported and left \
+            untouched unless --cut-intact-blocks is given. Tampered journals are reported and left untouched. \
+            Exit 1 when any journal was left damaged.
+            """)
 
     @Argument(help: "Journal files.") var files: [String]
     @Flag(help: "Also seal an unsealed journal with a transport-closed record and a recovery footer.") var seal = false
+    @Flag(help: "Also cut a journal damaged in the middle at the damage, moving the intact blocks after it to the side file.")
+    var cutIntactBlocks = false
     @OptionGroup var key: JournalKeyOptions
 
     func run() throws {
         let journalKey = try key.load()
+        var leftDamaged = false
         for file in files {
-            let report = try JournalRecovery.recover(URL(fileURLWithPath: file), seal: seal, key: journalKey,
-                                                     receivedAt: wallClockMicroseconds())
+            let report = try JournalRecovery.recover(URL(fileURLWithPath: file), seal: seal, cutIntactBlocks: cutIntactBlocks,
+                                                     key: journalKey, recoveredAt: wallClockMicroseconds())
             print(report)
-            if report.damage?.kind == .tampered { throw ExitCode(1) }
+            if report.refusal != nil { leftDamaged = true }
         }
+        if leftDamaged { throw ExitCode(1) }
     }
 }

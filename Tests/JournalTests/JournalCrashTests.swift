@@ -45,7 +45,7 @@ import Testing
         #expect(process.terminationReason == .uncaughtSignal)
         #expect(flushes >= 6, "the probe reported only \(flushes) flushes")
 
-        let report = try JournalRecovery.recover(url, seal: true, receivedAt: 0)
+        let report = try JournalRecovery.recover(url, seal: true, recoveredAt: 0)
         let (scan, records) = try JournalReader.readAll(url)
         #expect(scan.isSealedAndIntact)
         #expect(scan.footer?.recovered == true)
