@@ -27,6 +27,14 @@ public enum SyncPolicy: Equatable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// How long the oldest buffered record may wait before its block is written. A little less
+    /// than the interval (a tenth, at most 0.1 s), so that compressing, writing and the timer's
+    /// own lateness fit inside the interval, which is the bound the documentation promises.
+    var flushDelayNanoseconds: UInt64 {
+        let interval = intervalNanoseconds
+        return interval - min(interval / 10, 100_000_000)
+    }
+
     var syncs: Bool { self != .never }
 
     /// Parses `always`, `never`, `interval`, or `interval:<seconds>:<bytes>`.
