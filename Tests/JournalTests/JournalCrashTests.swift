@@ -64,7 +64,8 @@ import Testing
     /// The documented crash guarantee: a writer killed at any moment has every record received
     /// more than 1 s before the kill on disk (docs/journal-format.md, "Blocks").
     @Test(arguments: [KillPoint(silence: 1, delay: 1.05), KillPoint(silence: 2, delay: 0.3),
-                      KillPoint(silence: 3, delay: 1.05), KillPoint(silence: 4, delay: 1.5)])
+                      KillPoint(silence: 3, delay: 1.05), KillPoint(silence: 4, delay: 1.5),
+                      KillPoint(silence: 5, delay: 1.05), KillPoint(silence: 6, delay: 1.05)])
     func aKilledServerWriterLosesNothingOlderThanTheFlushInterval(_ point: KillPoint) throws {
         let bound: Int64 = 1_000_000
         let dir = try TemporaryDirectory()
