@@ -34,7 +34,7 @@ public struct RecoveryReport: Sendable, CustomStringConvertible {
         } else {
             parts.append("intact")
         }
-        parts.append("\(recordsKept) records kept")
+        parts.append(refusal == nil ? "\(recordsKept) records kept" : "\(recordsKept) intact records before the damage")
         if sealed { parts.append("sealed with a recovery footer") }
         return url.path + ": " + parts.joined(separator: "; ")
     }

@@ -77,7 +77,10 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check journals: record CRCs, sequence, hash chain, footer and its HMAC.",
-        discussion: "Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed.")
+        discussion: """
+            Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed; \
+            2 when a path does not exist or a folder holds no journal (nothing was checked there).
+            """)
 
     @Argument(help: "Journal files or directories to search for .tdj files.") var paths: [String]
     @OptionGroup var key: JournalKeyOptions
@@ -85,13 +88,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let journalKey = try key.load()
         var files: [URL] = []
+        var missing = 0
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(path) does not exist")
+            do {
+                files += try JournalLayout.journals(at: path)
+            } catch let error as JournalError {
+                missing += 1
+                print("\(error.isNotFound ? "NOT FOUND" : "NO JOURNALS") \(error)")
             }
-            let url = URL(fileURLWithPath: path)
-            files += isDirectory.boolValue ? JournalLayout.journals(under: url) : [url]
         }
         var bad = 0
         for url in files {
@@ -100,6 +104,9 @@ struct VerifyCommand: ParsableCommand {
                 if let damage = scan.damage {
                     bad += 1
                     print("DAMAGED  \(url.path): \(damage)")
+                    if damage.isMidFile {
+                        print("         the damage is mid-file: `tapedeck recover` will not cut it without --cut-intact-blocks")
+                    }
                 } else if let footer = scan.footer {
                     var notes = "\(scan.recordCount) records, chain \(footer.chain.prefix(16))…"
                     if footer.hmac != nil { notes += journalKey == nil ? ", HMAC present (not checked: no key given)" : ", HMAC ok" }
@@ -114,8 +121,16 @@ struct VerifyCommand: ParsableCommand {
                 print("DAMAGED  \(url.path): \(error)")
             }
         }
-        print("\(files.count - bad) ok, \(bad) not ok")
+        print("\(files.count - bad) ok, \(bad) not ok" + (missing > 0 ? ", \(missing) path\(missing == 1 ? "" : "s") without journals" : ""))
         if bad > 0 { throw ExitCode(1) }
+        if missing > 0 { throw ExitCode(2) }
+    }
+}
+
+private extension JournalError {
+    var isNotFound: Bool {
+        if case .notFound = self { return true }
+        return false
     }
 }
 
