@@ -72,7 +72,8 @@ enum JournalResync {
 extension JournalBlock {
     /// Sequence numbers inside the block run without gaps, the footer's last.
     var isContiguous: Bool {
-        guard let first = firstSequence else { return false }
+        // A forged sequence near the top of the range must not overflow the arithmetic below.
+        guard let first = firstSequence, first < UInt64.max - UInt64(records.count) else { return false }
         for (i, record) in records.enumerated() where record.sequence != first + UInt64(i) { return false }
         if let footerSequence { return footerSequence == first + UInt64(records.count) }
         return true

@@ -124,3 +124,26 @@ import Testing
     }
 }
 
+
+extension JournalMidFileDamageTests {
+    /// A crafted block after damage, with valid checksums and sequence numbers at the top of the
+    /// range, is not taken as where the journal resumes (and the arithmetic does not trap).
+    @Test func aForgedBlockAtTheEndOfTheSequenceRangeIsNotAResumePoint() throws {
+        let dir = try TemporaryDirectory()
+        let url = dir.file("forged.tdj")
+        var file = JournalFileHeader(sessionId: "s").encoded()
+        var good: [UInt8] = []
+        RecordCodec.encode(JournalRecord(type: .inboundText, sequence: 0, receivedAt: 0, payload: [1]), into: &good)
+        try good.withUnsafeBytes { try LZ4Frames.compress($0, into: &file) }
+        file += [0x04, 0x22, 0x4D, 0x18, 0xFF, 0xFF]  // a block that does not decode
+        var forged: [UInt8] = []
+        for sequence in [UInt64.max - 1, UInt64.max] {
+            RecordCodec.encode(JournalRecord(type: .inboundText, sequence: sequence, receivedAt: 0, payload: [2]), into: &forged)
+        }
+        try forged.withUnsafeBytes { try LZ4Frames.compress($0, into: &file) }
+        try Data(file).write(to: url)
+        let damage = try #require(try JournalReader.scan(url).damage)
+        #expect(damage.kind == .corrupt)
+        #expect(damage.intactAfter == nil)
+    }
+}
