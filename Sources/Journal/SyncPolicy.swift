@@ -22,7 +22,8 @@ public enum SyncPolicy: Equatable, Sendable, CustomStringConvertible {
     var intervalNanoseconds: UInt64 {
         switch self {
         case .always: return 0
-        case .interval(let seconds, _): return UInt64(max(0, seconds) * 1e9)
+        // Clamped to a day: `interval:inf:…` or `interval:1e30:…` must not trap converting to UInt64.
+        case .interval(let seconds, _): return UInt64(min(max(0, seconds), 86_400) * 1e9)
         case .never: return 1_000_000_000
         }
     }

@@ -39,5 +39,8 @@ import Testing
         #expect(SyncPolicy.interval(seconds: 0.2, bytes: 1).flushDelayNanoseconds == 180_000_000)
         #expect(SyncPolicy.interval(seconds: 5, bytes: 1).flushDelayNanoseconds == 4_900_000_000)
         #expect(SyncPolicy.interval(seconds: 0, bytes: 1).flushDelayNanoseconds == 0)
+        // Absurd intervals from the command line are clamped to a day instead of trapping.
+        #expect(SyncPolicy(argument: "interval:inf:1")?.flushDelayNanoseconds == 86_399_900_000_000)
+        #expect(SyncPolicy(argument: "interval:1e30:1")?.flushDelayNanoseconds == 86_399_900_000_000)
     }
 }
