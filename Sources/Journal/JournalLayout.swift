@@ -46,6 +46,21 @@ public struct JournalLayout: Sendable {
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
 
+    /// The journals a command-line path names: the file itself, or every journal under a folder.
+    /// A path that does not exist, or a folder without a single journal, is an error rather than
+    /// nothing to check: it usually means the wrong folder, or a server that could not write.
+    public static func journals(at path: String) throws -> [URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw JournalError.notFound(path)
+        }
+        let url = URL(fileURLWithPath: path)
+        guard isDirectory.boolValue else { return [url] }
+        let found = journals(under: url)
+        if found.isEmpty { throw JournalError.noJournals(path) }
+        return found
+    }
+
     /// Every journal file under the root (or under `directory`), sorted by path.
     public static func journals(under directory: URL) -> [URL] {
         guard let walker = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: nil) else { return [] }

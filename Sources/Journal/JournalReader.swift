@@ -1,25 +1,5 @@
 import Foundation
 
-/// Where and why a journal stops being trustworthy.
-public struct JournalDamage: Equatable, Sendable, CustomStringConvertible {
-    public enum Kind: String, Sendable {
-        /// The last block ends past the end of the file: the writer died mid-write.
-        case tornTail = "torn tail"
-        /// Bytes do not decode or fail a checksum (LZ4 content checksum or record CRC-32C).
-        case corrupt
-        /// Every checksum holds but the records do not: sequence gaps, a chain that does not
-        /// match the footer, a bad HMAC, data after the footer. Someone rewrote the file.
-        case tampered
-    }
-
-    public var kind: Kind
-    /// File offset of the block where the problem starts.
-    public var offset: Int
-    public var reason: String
-
-    public var description: String { "\(kind.rawValue) at byte \(offset): \(reason)" }
-}
-
 /// The result of reading a journal from start to end.
 public struct JournalScan: Sendable {
     public var header: JournalFileHeader
@@ -34,6 +14,8 @@ public struct JournalScan: Sendable {
     public var fileLength: Int
     /// The hash chain over the records that decoded cleanly.
     public var chain: HashChain
+    /// Receive time of the last intact record before the footer (nil when there is none).
+    public var lastReceivedAt: Int64?
 
     /// True when the footer was found, nothing is damaged, and (if a key was given) the HMAC holds.
     public var isSealedAndIntact: Bool { footer != nil && damage == nil }
@@ -68,79 +50,43 @@ public enum JournalReader {
         let hasher = ChainHasher(chain: result.chain)
         defer { hasher.finish() }
         var offset = firstBlock
-        var recordCount: UInt64 = 0
+        var expected: UInt64 = 0
         var pendingFooter: (JournalFooter, Int)?
         while offset < bytes.count {
             if pendingFooter != nil {
-                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "data follows the footer")
+                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "data follows the footer",
+                                              length: bytes.count - offset)
                 break
             }
-            var content: [UInt8] = []
-            let frameLength: Int
-            switch decoder.decodeFrame(bytes, at: offset, into: &content) {
-            case .success(let n): frameLength = n
-            case .failure(.truncated):
-                result.damage = JournalDamage(kind: .tornTail, offset: offset,
-                                              reason: "the block ends beyond the end of the file (\(bytes.count - offset) bytes present)")
-                result.chain = hasher.finish()
-                return result
-            case .failure(.corrupt(let why)):
-                result.damage = JournalDamage(kind: .corrupt, offset: offset, reason: "block does not decode: \(why)")
-                result.chain = hasher.finish()
-                return result
-            }
             // Check the whole block before handing out any of it, so a block is all or nothing.
-            var records: [JournalRecord] = []
-            var ranges: [Range<Int>] = []
-            var blockDamage: JournalDamage?
-            var footer: JournalFooter?
-            var expected = recordCount
-            content.withUnsafeBytes { raw in
-                var position = 0
-                while position < raw.count {
-                    switch RecordCodec.decode(raw, at: position) {
-                    case .failure(let failure):
-                        blockDamage = JournalDamage(kind: .corrupt, offset: offset,
-                                                    reason: "record at block byte \(position): \(failure)")
-                        return
-                    case .success(let (record, next)):
-                        if footer != nil {
-                            blockDamage = JournalDamage(kind: .tampered, offset: offset, reason: "a record follows the footer")
-                            return
-                        }
-                        guard record.sequence == expected else {
-                            blockDamage = JournalDamage(kind: .tampered, offset: offset,
-                                                        reason: "record sequence \(record.sequence) where \(expected) was expected (a record was removed, added or reordered)")
-                            return
-                        }
-                        if record.type == .sessionFooter {
-                            guard let decoded = JournalFooter.decode(record.payload) else {
-                                blockDamage = JournalDamage(kind: .corrupt, offset: offset, reason: "footer payload is not valid JSON")
-                                return
-                            }
-                            footer = decoded
-                        } else {
-                            expected += 1
-                            ranges.append(position..<next)
-                            records.append(record)
-                        }
-                        position = next
-                    }
-                }
-            }
-            if let blockDamage {
-                result.damage = blockDamage
+            let block: JournalBlock
+            switch JournalBlock.decode(bytes, at: offset, decoder: decoder) {
+            case .success(let decoded): block = decoded
+            case .failure(.recordAfterFooter):
+                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "a record follows the footer")
+                result.chain = hasher.finish()
+                return result
+            case .failure(let failure):
+                result.damage = unreadable(bytes, at: offset, failure: failure, expected: expected, decoder: decoder)
                 result.chain = hasher.finish()
                 return result
             }
-            hasher.append(content, ranges: ranges)
-            for record in records { try body(record) }
-            recordCount = expected
+            if let problem = sequenceProblem(block, expected: expected) {
+                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: problem)
+                result.chain = hasher.finish()
+                return result
+            }
+            hasher.append(block.content, ranges: block.ranges)
+            for record in block.records { try body(record) }
+            if let last = block.records.last {
+                expected = last.sequence + 1
+                result.lastReceivedAt = last.receivedAt
+            }
             result.recordCount = expected
             result.blockCount += 1
-            offset += frameLength
+            offset += block.length
             result.goodLength = offset
-            if let footer { pendingFooter = (footer, offset - frameLength) }
+            if let footer = block.footer { pendingFooter = (footer, offset - block.length) }
         }
         result.chain = hasher.finish()
         if let (footer, footerOffset) = pendingFooter {
@@ -150,6 +96,46 @@ public enum JournalReader {
             }
         }
         return result
+    }
+
+    private static func sequenceProblem(_ block: JournalBlock, expected: UInt64) -> String? {
+        var next = expected
+        for record in block.records {
+            guard record.sequence == next else {
+                return "record sequence \(record.sequence) where \(next) was expected (a record was removed, added or reordered)"
+            }
+            next += 1
+        }
+        if let footerSequence = block.footerSequence, footerSequence != next {
+            return "footer sequence \(footerSequence) where \(next) was expected (a record was removed, added or reordered)"
+        }
+        return nil
+    }
+
+    /// Describes a block that does not decode, looking past it for intact blocks: only when none
+    /// follow is a block that runs past the end of the file a torn tail.
+    private static func unreadable(_ bytes: UnsafeRawBufferPointer, at offset: Int, failure: JournalBlock.Failure,
+                                   expected: UInt64, decoder: LZ4Frames.Decoder) -> JournalDamage {
+        let found = JournalResync.nextIntactBlock(bytes, from: offset + 1, expected: expected, decoder: decoder)
+        let why: String
+        switch failure {
+        case .truncated where found == nil:
+            return JournalDamage(kind: .tornTail, offset: offset,
+                                 reason: "the block ends beyond the end of the file (\(bytes.count - offset) bytes present)",
+                                 length: bytes.count - offset)
+        case .truncated:
+            why = "the block claims to run past the end of the file, but intact blocks follow it (a damaged length field)"
+        case .corrupt(let text):
+            why = text
+        case .recordAfterFooter:
+            why = "a record follows the footer"
+        }
+        guard let (resume, block) = found else {
+            return JournalDamage(kind: .corrupt, offset: offset, reason: why, length: bytes.count - offset)
+        }
+        let remainder = JournalResync.remainder(bytes, at: resume, first: block, decoder: decoder)
+        return JournalDamage(kind: .corrupt, offset: offset, reason: why, length: resume - offset,
+                             lostSequences: expected..<(block.firstSequence ?? expected), intactAfter: remainder)
     }
 
     private static func check(_ footer: JournalFooter, chain: HashChain, key: JournalKey?) -> String? {

@@ -20,8 +20,11 @@ public final class JournalWriter {
     private var pendingRanges: [Range<Int>] = []
     /// Number of records appended so far (the next record's sequence number).
     public private(set) var recordCount: UInt64
-    private var lastFlush: UInt64
+    /// Monotonic time the oldest buffered record arrived; nil when nothing is buffered.
+    private var oldestPendingAt: UInt64?
     private var isClosed = false
+    /// The first I/O failure; the writer refuses everything after it.
+    public private(set) var failure: JournalError?
     /// Bytes of the file that are complete blocks on disk.
     public private(set) var durableLength: Int
 
@@ -36,24 +39,32 @@ public final class JournalWriter {
         self.hasher = ChainHasher(chain: HashChain(sessionId: sessionId))
         self.recordCount = 0
         let directory = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try Self.makeDirectories(directory.path)
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o640)
         if fd < 0 {
             if errno == EEXIST { throw JournalError.alreadyExists(url.path) }
-            throw JournalError.io(path: url.path, operation: "create", errno: errno)
+            throw JournalError.storage(path: url.path, operation: "create", errno: errno)
         }
         descriptor = fd
-        lastFlush = monotonicNanoseconds()
         durableLength = 0
-        let header = JournalFileHeader(sessionId: sessionId).encoded()
-        try writeAll(header)
-        if policy.syncs {
-            try sync()
-            // The new directory entry must survive a crash too.
-            let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-            if dirFD >= 0 { _ = fsync(dirFD); Glibc.close(dirFD) }
+        do {
+            let header = JournalFileHeader(sessionId: sessionId).encoded()
+            try writeAll(header)
+            if policy.syncs {
+                try sync()
+                // The new directory entry must survive a crash too.
+                let dirFD = open(directory.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                if dirFD >= 0 { _ = fsync(dirFD); Glibc.close(dirFD) }
+            }
+            durableLength = header.count
+        } catch {
+            // A half-made file would take the name and look like a session: remove it, so the
+            // caller sees a broken disk rather than a name already taken.
+            Glibc.close(descriptor)
+            descriptor = -1
+            unlink(url.path)
+            throw error
         }
-        durableLength = header.count
     }
 
     /// Re-opens a journal whose writer died, after recovery cut it to its last good block,
@@ -67,9 +78,8 @@ public final class JournalWriter {
         self.hasher = ChainHasher(chain: scan.chain)
         self.recordCount = scan.recordCount
         let fd = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
-        if fd < 0 { throw JournalError.io(path: url.path, operation: "open for append", errno: errno) }
+        if fd < 0 { throw JournalError.storage(path: url.path, operation: "open for append", errno: errno) }
         descriptor = fd
-        lastFlush = monotonicNanoseconds()
         durableLength = scan.goodLength
     }
 
@@ -81,11 +91,21 @@ public final class JournalWriter {
     /// holding it is flushed (see `SyncPolicy`).
     @discardableResult
     public func append(_ type: RecordType, flags: RecordFlags = [], receivedAt: Int64, payload: [UInt8]) throws -> UInt64 {
+        try append(type, flags: flags, receivedAt: receivedAt, payload: payload, arrivedAt: monotonicNanoseconds())
+    }
+
+    /// `arrivedAt` is the monotonic time the caller got the record, which starts its flush
+    /// deadline; `AsyncJournalWriter` passes the time it was handed the record, not the later
+    /// time its queue gets to it.
+    @discardableResult
+    func append(_ type: RecordType, flags: RecordFlags = [], receivedAt: Int64, payload: [UInt8], arrivedAt: UInt64) throws -> UInt64 {
+        if let failure { throw failure }
         guard !isClosed else { throw JournalError.closed }
         guard type != .sessionFooter else { throw JournalError.notAJournal("footers are written by close()") }
         guard payload.count <= RecordCodec.maxPayload else { throw JournalError.recordTooLarge(payload.count) }
         let sequence = recordCount
         let record = JournalRecord(type: type, flags: flags, sequence: sequence, receivedAt: receivedAt, payload: payload)
+        if oldestPendingAt == nil { oldestPendingAt = arrivedAt }
         pendingRanges.append(RecordCodec.encode(record, into: &pending))
         recordCount += 1
         if policy == .always || pending.count >= policy.blockBytes {
@@ -96,32 +116,61 @@ public final class JournalWriter {
         return sequence
     }
 
-    /// Writes the buffered records as a block if the policy's interval has passed.
+    /// Monotonic time (`monotonicNanoseconds`) by which the buffered records are due on disk;
+    /// nil when nothing is buffered. It is set by the oldest buffered record, so no record waits
+    /// longer than the policy's flush delay, however the records are spaced.
+    public var flushDeadline: UInt64? {
+        oldestPendingAt.map { $0 &+ policy.flushDelayNanoseconds }
+    }
+
+    /// Writes the buffered records as a block if the oldest of them has waited the flush delay.
     public func flushIfDue() throws {
-        guard !pending.isEmpty else { return }
-        if monotonicNanoseconds() &- lastFlush >= policy.intervalNanoseconds {
-            try flush()
-        }
+        if let failure { throw failure }
+        guard let deadline = flushDeadline, monotonicNanoseconds() >= deadline else { return }
+        try flush()
     }
 
     /// Writes buffered records as one block now (and syncs unless the policy is `.never`).
     public func flush() throws {
-        lastFlush = monotonicNanoseconds()
+        if let failure { throw failure }
         guard !pending.isEmpty else { return }
         // The footer is not part of the chain; every other record is.
         if !pendingRanges.isEmpty { hasher.append(pending, ranges: pendingRanges) }
         let length = try pending.withUnsafeBytes { try LZ4Frames.compress($0, scratch: &frame) }
-        try frame.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
-        if policy.syncs { try sync() }
+        do {
+            try frame.withUnsafeBytes { try writeAll(UnsafeRawBufferPointer(rebasing: $0[0..<length])) }
+            if policy.syncs { try sync() }
+        } catch let error as JournalError {
+            fail(error)
+            throw error
+        }
         durableLength += length
         // A fresh buffer, not a cleared one: the hasher still holds the old one.
         pending = []
         pendingRanges.removeAll(keepingCapacity: true)
+        oldestPendingAt = nil
+    }
+
+    /// After a write or sync failure: cut the file back to its whole blocks (a torn block helps
+    /// nobody, and on a full disk the space is better returned), close it, and free the buffers.
+    /// The journal stays on disk unsealed; `tapedeck recover --seal` can close it later.
+    private func fail(_ error: JournalError) {
+        failure = error
+        if descriptor >= 0 {
+            _ = ftruncate(descriptor, off_t(durableLength))
+            Glibc.close(descriptor)
+            descriptor = -1
+        }
+        pending = []
+        frame = []
+        pendingRanges = []
+        oldestPendingAt = nil
     }
 
     /// Seals the journal with its footer and closes the file.
     @discardableResult
     public func close(recovered: Bool = false, receivedAt: Int64) throws -> JournalFooter {
+        if let failure { throw failure }
         guard !isClosed else { throw JournalError.closed }
         if !pendingRanges.isEmpty { hasher.append(pending, ranges: pendingRanges) }
         pendingRanges.removeAll()
@@ -136,7 +185,9 @@ public final class JournalWriter {
         let record = JournalRecord(type: .sessionFooter, sequence: chain.count, receivedAt: receivedAt, payload: footer.encoded())
         RecordCodec.encode(record, into: &pending)
         try flush()
-        if !policy.syncs { try sync() }  // close always reaches the disk
+        if !policy.syncs {  // close always reaches the disk
+            do { try sync() } catch let error as JournalError { fail(error); throw error }
+        }
         isClosed = true
         Glibc.close(descriptor)
         descriptor = -1
@@ -154,7 +205,7 @@ public final class JournalWriter {
                 let n = write(descriptor, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
-                    throw JournalError.io(path: url.path, operation: "write", errno: errno)
+                    throw JournalError.storage(path: url.path, operation: "write", errno: errno)
                 }
                 offset += n
             }
@@ -163,7 +214,21 @@ public final class JournalWriter {
 
     private func sync() throws {
         if fdatasync(descriptor) != 0 {
-            throw JournalError.io(path: url.path, operation: "fdatasync", errno: errno)
+            throw JournalError.storage(path: url.path, operation: "fdatasync", errno: errno)
+        }
+    }
+
+    /// `mkdir -p` with the failing call's errno kept, so a read-only or full disk is named as such.
+    static func makeDirectories(_ path: String) throws {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        guard errno == ENOENT else { throw JournalError.storage(path: path, operation: "create directory", errno: errno) }
+        let parent = (path as NSString).deletingLastPathComponent
+        guard !parent.isEmpty, parent != path else {
+            throw JournalError.storage(path: path, operation: "create directory", errno: ENOENT)
+        }
+        try makeDirectories(parent)
+        if mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw JournalError.storage(path: path, operation: "create directory", errno: errno)
         }
     }
 

@@ -22,9 +22,18 @@ public enum SyncPolicy: Equatable, Sendable, CustomStringConvertible {
     var intervalNanoseconds: UInt64 {
         switch self {
         case .always: return 0
-        case .interval(let seconds, _): return UInt64(max(0, seconds) * 1e9)
+        // Clamped to a day: `interval:inf:…` or `interval:1e30:…` must not trap converting to UInt64.
+        case .interval(let seconds, _): return UInt64(min(max(0, seconds), 86_400) * 1e9)
         case .never: return 1_000_000_000
         }
+    }
+
+    /// How long the oldest buffered record may wait before its block is written. A little less
+    /// than the interval (a tenth, at most 0.1 s), so that compressing, writing and the timer's
+    /// own lateness fit inside the interval, which is the bound the documentation promises.
+    var flushDelayNanoseconds: UInt64 {
+        let interval = intervalNanoseconds
+        return interval - min(interval / 10, 100_000_000)
     }
 
     var syncs: Bool { self != .never }

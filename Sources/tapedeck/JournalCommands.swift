@@ -77,7 +77,10 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check journals: record CRCs, sequence, hash chain, footer and its HMAC.",
-        discussion: "Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed.")
+        discussion: """
+            Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed; \
+            2 when a path does not exist or a folder holds no journal (nothing was checked there).
+            """)
 
     @Argument(help: "Journal files or directories to search for .tdj files.") var paths: [String]
     @OptionGroup var key: JournalKeyOptions
@@ -85,13 +88,14 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         let journalKey = try key.load()
         var files: [URL] = []
+        var missing = 0
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw ValidationError("\(path) does not exist")
+            do {
+                files += try JournalLayout.journals(at: path)
+            } catch let error as JournalError {
+                missing += 1
+                print("\(error.isNotFound ? "NOT FOUND" : "NO JOURNALS") \(error)")
             }
-            let url = URL(fileURLWithPath: path)
-            files += isDirectory.boolValue ? JournalLayout.journals(under: url) : [url]
         }
         var bad = 0
         for url in files {
@@ -100,6 +104,9 @@ struct VerifyCommand: ParsableCommand {
                 if let damage = scan.damage {
                     bad += 1
                     print("DAMAGED  \(url.path): \(damage)")
+                    if damage.isMidFile {
+                        print("         the damage is mid-file: `tapedeck recover` will not cut it without --cut-intact-blocks")
+                    }
                 } else if let footer = scan.footer {
                     var notes = "\(scan.recordCount) records, chain \(footer.chain.prefix(16))…"
                     if footer.hmac != nil { notes += journalKey == nil ? ", HMAC present (not checked: no key given)" : ", HMAC ok" }
@@ -114,8 +121,16 @@ struct VerifyCommand: ParsableCommand {
                 print("DAMAGED  \(url.path): \(error)")
             }
         }
-        print("\(files.count - bad) ok, \(bad) not ok")
+        print("\(files.count - bad) ok, \(bad) not ok" + (missing > 0 ? ", \(missing) path\(missing == 1 ? "" : "s") without journals" : ""))
         if bad > 0 { throw ExitCode(1) }
+        if missing > 0 { throw ExitCode(2) }
+    }
+}
+
+private extension JournalError {
+    var isNotFound: Bool {
+        if case .notFound = self { return true }
+        return false
     }
 }
 
@@ -123,19 +138,27 @@ struct RecoverCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "recover",
         abstract: "Cut a journal's torn or corrupt tail to a side file, keeping every intact block.",
-        discussion: "Tampered journals are reported and left untouched.")
+        discussion: """
+            Damage with intact blocks after it (corruption in the middle of the file) is reported and left \
+            untouched unless --cut-intact-blocks is given. Tampered journals are reported and left untouched. \
+            Exit 1 when any journal was left damaged.
+            """)
 
     @Argument(help: "Journal files.") var files: [String]
     @Flag(help: "Also seal an unsealed journal with a transport-closed record and a recovery footer.") var seal = false
+    @Flag(help: "Also cut a journal damaged in the middle at the damage, moving the intact blocks after it to the side file.")
+    var cutIntactBlocks = false
     @OptionGroup var key: JournalKeyOptions
 
     func run() throws {
         let journalKey = try key.load()
+        var leftDamaged = false
         for file in files {
-            let report = try JournalRecovery.recover(URL(fileURLWithPath: file), seal: seal, key: journalKey,
-                                                     receivedAt: wallClockMicroseconds())
+            let report = try JournalRecovery.recover(URL(fileURLWithPath: file), seal: seal, cutIntactBlocks: cutIntactBlocks,
+                                                     key: journalKey, recoveredAt: wallClockMicroseconds())
             print(report)
-            if report.damage?.kind == .tampered { throw ExitCode(1) }
+            if report.refusal != nil { leftDamaged = true }
         }
+        if leftDamaged { throw ExitCode(1) }
     }
 }

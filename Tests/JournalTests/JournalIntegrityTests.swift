@@ -16,9 +16,13 @@ import Testing
             let url = dir.file("cut-\(cut).tdj")
             try bytes.prefix(cut).write(to: url)
             let completeBlocks = offsets.filter { $0 < cut }.count - (offsets.contains(cut) ? 0 : 1)
-            let report = try JournalRecovery.recover(url, seal: false, receivedAt: 0)
+            let report = try JournalRecovery.recover(url, seal: false, recoveredAt: 0)
             let expectDamage = !offsets.contains(cut)
             #expect((report.damage != nil) == expectDamage, "cut at \(cut)")
+            if expectDamage {
+                #expect(report.damage?.kind == .tornTail, "cut at \(cut): \(report)")
+                #expect(report.damage?.intactAfter == nil && report.refusal == nil, "cut at \(cut)")
+            }
             let (scan, records) = try JournalReader.readAll(url)
             #expect(scan.damage == nil, "after recovery at cut \(cut)")
             #expect(records.count == min(completeBlocks, input.count), "cut at \(cut)")
@@ -35,16 +39,21 @@ import Testing
         let dir = try TemporaryDirectory()
         let url = dir.file("unsealed.tdj")
         let writer = try JournalWriter(url: url, sessionId: "dead", policy: .always)
-        for i in 0..<5 { try writer.append(.inboundText, receivedAt: Int64(i), payload: [UInt8(i)]) }
+        let start: Int64 = 1_795_824_000_000_000
+        for i in 0..<5 { try writer.append(.inboundText, receivedAt: start + Int64(i) * 20_000, payload: [UInt8(i)]) }
         // The writer is abandoned without close(): no footer.
         #expect(try JournalReader.scan(url).footer == nil)
-        let report = try JournalRecovery.recover(url, seal: true, receivedAt: 10)
+        // Recovery runs a day later; the session still ended when its last record arrived.
+        let report = try JournalRecovery.recover(url, seal: true, recoveredAt: start + 86_400_000_000)
         #expect(report.sealed)
         let (scan, records) = try JournalReader.readAll(url)
         #expect(scan.isSealedAndIntact)
         #expect(scan.footer?.recovered == true)
         #expect(records.count == 6)
-        #expect(records.last?.type == .transportClosed)
+        let closing = try #require(records.last)
+        #expect(closing.type == .transportClosed)
+        #expect(closing.receivedAt == start + 80_000)
+        #expect(closing.text?.contains(#""recoveredAt":"2026-11-29T00:00:00.000000Z""#) == true, "\(closing.text ?? "")")
     }
 
     @Test func aFlippedBitAnywhereIsDetected() throws {

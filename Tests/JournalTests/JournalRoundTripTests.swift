@@ -118,3 +118,18 @@ import Testing
         #expect(CRC32C.checksum([UInt8]()) == 0)
     }
 }
+
+extension JournalRoundTripTests {
+    @Test func aFolderWithoutJournalsOrAMissingPathIsAnErrorNotZeroJournals() throws {
+        let dir = try TemporaryDirectory()
+        try FileManager.default.createDirectory(at: dir.file("acme/2026-12-01"), withIntermediateDirectories: true)
+        try Data("cut bytes".utf8).write(to: dir.file("acme/2026-12-01/call.tdj.torn-27"))
+        #expect(throws: JournalError.noJournals(dir.url.path)) { _ = try JournalLayout.journals(at: dir.url.path) }
+        let missing = dir.file("no-such-folder").path
+        #expect(throws: JournalError.notFound(missing)) { _ = try JournalLayout.journals(at: missing) }
+        try writeJournal(dir.file("acme/2026-12-01/call.tdj"), records: sampleRecords(count: 2))
+        let journal = dir.file("acme/2026-12-01/call.tdj").path
+        #expect(try JournalLayout.journals(at: dir.url.path).map(\.path) == [journal])
+        #expect(try JournalLayout.journals(at: journal).map(\.path) == [journal])
+    }
+}

@@ -75,3 +75,18 @@ func blockOffsets(_ url: URL) throws -> [Int] {
     }
     return offsets
 }
+
+/// Each block of a journal: where it starts, its first sequence number and how many records
+/// (footer not counted) it holds.
+func blockLayout(_ url: URL) throws -> [(offset: Int, firstSequence: UInt64, records: Int, hasFooter: Bool)] {
+    let bytes = try [UInt8](Data(contentsOf: url))
+    let decoder = try LZ4Frames.Decoder()
+    return try bytes.withUnsafeBytes { raw in
+        try blockOffsets(url).map { offset in
+            guard case .success(let block) = JournalBlock.decode(raw, at: offset, decoder: decoder) else {
+                throw JournalError.notAJournal("test fixture does not decode")
+            }
+            return (offset, block.firstSequence ?? 0, block.records.count, block.footer != nil)
+        }
+    }
+}
