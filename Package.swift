@@ -72,14 +72,16 @@ let package = Package(
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 
         // MARK: Tests
-        .testTarget(name: "JournalTests", dependencies: ["Journal"]),
+        // Support shared by the test targets (never linked into the product).
+        .target(name: "TapedeckTesting"),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
         .testTarget(name: "StreamProtocolTests", dependencies: ["StreamProtocol"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol"]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis",
+            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

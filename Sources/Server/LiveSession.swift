@@ -22,6 +22,8 @@ private enum SessionInput: Sendable {
     case record(JournalRecord)
     case ended(TransportEnd)
     case transcribed(id: Int, Result<Transcription, any Error>)
+    /// The journal cannot be written (full or read-only disk, I/O error).
+    case storageFailed(JournalError)
 }
 
 /// Drives one WebSocket connection. One loop owns the session core: it journals every inbound
@@ -45,6 +47,12 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private var header: SessionHeader?
     private var socketOpen = true
     private var pending = 0
+    /// Set once the journal cannot be written: the session is ended and nothing more is kept.
+    private var storageFailure: JournalError?
+    private var inputs: AsyncStream<SessionInput>.Continuation?
+    private let storage: StorageHealth
+    /// The server closed the socket (the transport end is journaled as such).
+    private let serverClosing = NIOLockedValueBox(false)
     private(set) var journalURL: URL?
     private(set) var resultURL: URL?
 
@@ -53,13 +61,14 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     static var quietAfterOpened: UInt64 { 1_000_000_000 }
 
     init(facts: ConnectionFacts, configuration: ServerConfiguration, environment: SessionEnvironment, pool: RecognitionWorkerPool?,
-         logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL?) {
+         storage: StorageHealth, logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL?) {
         self.facts = facts
         self.configuration = configuration
         self.components = environment.components
         self.pool = pool
         self.logger = logger
         self.finishSession = finishSession
+        self.storage = storage
         self.core = Core(facts: facts, environment: environment)
     }
 
@@ -73,10 +82,11 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
 
     private func serve(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter) async -> URL? {
         let (inputs, input) = AsyncStream<SessionInput>.makeStream()
+        self.inputs = input
         let (submissions, submit) = AsyncStream<(Int, Task<Transcription, any Error>)>.makeStream()
         let activity = ActivityClock()
         let openedAt = NIOLockedValueBox<UInt64?>(nil)
-        let serverClosing = NIOLockedValueBox(false)
+        let serverClosing = self.serverClosing
 
         let idle = Task { [configuration] in
             let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
@@ -136,16 +146,22 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
             var effects: [SessionEffect] = []
             switch event {
             case .record(let record):
+                // After a storage failure nothing is kept or answered: the client was told.
+                guard storageFailure == nil else { continue }
                 append(record.type, record.receivedAt, record.payload)
                 effects = core.handle(record)
+            case .storageFailed(let error):
+                await endForStorage(error, outbound: outbound)
             case .ended(let end):
                 ended = true
                 socketOpen = false
                 let receivedAt = wallClockMicroseconds()
                 let payload = Array("{\"reason\":\"\(end.rawValue)\"}".utf8)
-                if journal == nil { openJournal() }
-                append(.transportClosed, receivedAt, payload)
-                effects = core.handle(JournalRecord(type: .transportClosed, sequence: 0, receivedAt: receivedAt, payload: payload))
+                if storageFailure == nil {
+                    if journal == nil { openJournal() }
+                    append(.transportClosed, receivedAt, payload)
+                    effects = core.handle(JournalRecord(type: .transportClosed, sequence: 0, receivedAt: receivedAt, payload: payload))
+                }
             case .transcribed(let id, let result):
                 pending -= 1
                 let transcription: Transcription
@@ -183,7 +199,9 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                     }
                 }
             }
-            if ended && pending == 0 { break }
+            // A session whose journal failed derives nothing more: its remaining transcriptions
+            // are not waited for.
+            if ended && (pending == 0 || storageFailure != nil) { break }
         }
         submit.finish()
         input.finish()
@@ -203,6 +221,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     }
 
     private func append(_ type: RecordType, _ receivedAt: Int64, _ payload: [UInt8]) {
+        guard storageFailure == nil else { return }
         if firstReceivedAt == nil { firstReceivedAt = receivedAt }
         if let journal {
             journal.append(type, receivedAt: receivedAt, payload: payload)
@@ -215,18 +234,22 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     }
 
     private func openJournal() {
-        guard journal == nil else { return }
+        guard journal == nil, storageFailure == nil else { return }
         let id = sessionId ?? facts.headers["audiohook-session-id"] ?? "unidentified-\(UUID().uuidString.lowercased())"
         let start = firstReceivedAt ?? wallClockMicroseconds()
         let layout = JournalLayout(root: configuration.journalDirectory)
         let day = JournalLayout.day(microseconds: start)
         let base = (try? JournalLayout.validate(id)) != nil ? id : "sid-" + SHA256Digest.hash(Array(id.utf8)).hexString.prefix(24)
         let header = SessionHeader(server: TapedeckVersion.current, facts: facts, sessionId: id, negotiated: negotiated, components: components)
+        let failed: @Sendable (JournalError) -> Void = { [inputs] error in inputs?.yield(.storageFailed(error)) }
+        // A reconnect reusing its session id gets a sibling file (`-2`, `-3`…); any other
+        // failure is the disk's, and retrying into more siblings would not help.
         for attempt in 1...100 {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
             do {
                 let url = try layout.url(organization: facts.organization, day: day, sessionId: name)
-                let writer = try AsyncJournalWriter(url: url, sessionId: id, policy: configuration.journalSync, key: configuration.journalKey)
+                let writer = try AsyncJournalWriter(url: url, sessionId: id, policy: configuration.journalSync, key: configuration.journalKey,
+                                                    onFailure: failed)
                 writer.append(.sessionHeader, receivedAt: start, payload: header.encoded())
                 for (type, time, payload) in buffered { writer.append(type, receivedAt: time, payload: payload) }
                 buffered = []
@@ -236,11 +259,43 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 self.header = header
                 return
             } catch JournalError.alreadyExists {
-                continue  // a reconnect reusing its session id gets a sibling file
+                continue
+            } catch let error as JournalError {
+                return failStorage(error)
             } catch {
-                logger.error("cannot create the session journal", metadata: ["error": "\(error)"])
-                return
+                return failStorage(.io(path: configuration.journalDirectory.path, operation: "create journal", errno: EIO))
             }
+        }
+        failStorage(.io(path: configuration.journalDirectory.path, operation: "name a journal (100 sessions reuse \(base))", errno: EEXIST))
+    }
+
+    /// Records the failure (once) and lets the main loop end the session; buffered records
+    /// are released at once.
+    private func failStorage(_ error: JournalError) {
+        guard storageFailure == nil else { return }
+        buffered = []
+        bufferedBytes = 0
+        inputs?.yield(.storageFailed(error))
+    }
+
+    /// The journal cannot be written: a session we cannot keep is ended at once with the
+    /// protocol's error (seed `error` then close 1011; AudioHook `disconnect` reason `error`),
+    /// rather than carried on with nothing recorded. New sessions are refused until the disk recovers.
+    private func endForStorage(_ error: JournalError, outbound: WebSocketOutboundWriter) async {
+        guard storageFailure == nil else { return }
+        storageFailure = error
+        buffered = []
+        bufferedBytes = 0
+        storage.reportFailure(error)
+        logger.error("the session's journal cannot be written: ending the session", metadata: ["error": "\(error)"])
+        let message = "the server cannot record this session (journal storage unavailable); try again later"
+        for case .send(let text) in core.serverFailure(message) where socketOpen {
+            try? await outbound.write(.text(text))
+        }
+        if socketOpen {
+            socketOpen = false
+            serverClosing.withLockedValue { $0 = true }
+            try? await outbound.close(.unexpectedServerError, reason: "journal storage unavailable")
         }
     }
 
@@ -250,7 +305,9 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         } catch {
             logger.error("cannot close the session journal", metadata: ["error": "\(error)"])
         }
-        if let header, let journalURL {
+        // A journal that failed holds only part of the session: no CSV from it (regenerate can
+        // write one from what was kept, once the disk is repaired).
+        if let header, let journalURL, storageFailure == nil {
             do {
                 resultURL = try finishSession(core, header, journalURL)
             } catch {

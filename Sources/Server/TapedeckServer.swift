@@ -62,9 +62,17 @@ public enum TapedeckServer {
     ) throws -> some ApplicationProtocol {
         let authenticator = Authenticator(store: store, verifySignature: verifySignature)
         let sessions = SessionCounter(limit: configuration.maxConcurrentSessions)
+        let storage = StorageHealth(directory: configuration.journalDirectory)
 
         let router = Router()
+        // Liveness: the process answers. Readiness: it can take a session and keep it.
         router.get("/health") { _, _ in "ok\n" }
+        router.get("/ready") { _, _ -> Response in
+            let readiness = Readiness(journal: await storage.probe(), transcription: environment.engine != nil,
+                                      backlog: recognition?.pending, backlogLimit: configuration.maxTranscriptionBacklog,
+                                      sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions)
+            return readiness.response
+        }
 
         let streamRouter = Router(context: StreamRequestContext.self)
         streamRouter.ws(RouterPath(configuration.streamPath)) { request, context in
@@ -75,6 +83,11 @@ public enum TapedeckServer {
                 UpgradeRefusals.shared.refuse(context.channel, with: .unauthorized)
                 return .dontUpgrade
             case .accepted:
+                if let problem = storage.problem {
+                    context.logger.error("journal storage unavailable: refusing a new session", metadata: ["problem": "\(problem)"])
+                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                    return .dontUpgrade
+                }
                 if let recognition, recognition.pending >= configuration.maxTranscriptionBacklog {
                     context.logger.warning("speech recognition is behind: refusing a new session",
                                            metadata: ["queued": "\(recognition.pending)", "limit": "\(configuration.maxTranscriptionBacklog)"])
@@ -96,7 +109,7 @@ public enum TapedeckServer {
             sessionLogger[metadataKey: "org"] = "\(facts.organization)"
             sessionLogger[metadataKey: "key"] = "\(facts.keyId)"
             let session = LiveSession<Core>(facts: facts, configuration: configuration, environment: environment, pool: recognition,
-                                            logger: sessionLogger, finishSession: project)
+                                            storage: storage, logger: sessionLogger, finishSession: project)
             let url = await session.run(inbound: inbound, outbound: outbound)
             await onSessionEnd(url)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckTesting
 import Testing
 @testable import Journal
 

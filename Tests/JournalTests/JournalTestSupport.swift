@@ -2,19 +2,6 @@ import Foundation
 @testable import Journal
 
 /// A fresh directory per test, removed when the test is done with it.
-final class TemporaryDirectory {
-    let url: URL
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-journal-tests-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> URL { url.appendingPathComponent(name) }
-}
-
 /// A deterministic mix of records like a real session's: header, JSON messages, audio, outbound.
 func sampleRecords(count: Int, audioBytes: Int = 640) -> [(RecordType, RecordFlags, Int64, [UInt8])] {
     var generator = SplitMix64(seed: 42)
