@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.22.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries and C helpers
@@ -73,7 +74,10 @@ let package = Package(
 
         // MARK: Tests
         .testTarget(name: "JournalTests", dependencies: ["Journal"]),
-        .testTarget(name: "StreamProtocolTests", dependencies: ["StreamProtocol"]),
+        .testTarget(name: "StreamProtocolTests", dependencies: [
+            "StreamProtocol",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
