@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tapedeck", targets: ["tapedeck"]),
+        // For the libFuzzer package in Fuzz/, which builds these with coverage instrumentation.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -63,6 +65,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Entry points shared by the libFuzzer targets (Fuzz/) and the corpus replay test.
+        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"]),
+
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
@@ -78,6 +83,7 @@ let package = Package(
             "StreamProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
