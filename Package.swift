@@ -8,6 +8,8 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "tapedeck", targets: ["tapedeck"]),
+        // For the libFuzzer package in Fuzz/, which builds these with coverage instrumentation.
+        .library(name: "FuzzTargets", targets: ["FuzzTargets"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -20,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.22.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
     ],
     targets: [
         // MARK: System libraries and C helpers
@@ -62,6 +65,9 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
 
+        // Entry points shared by the libFuzzer targets (Fuzz/) and the corpus replay test.
+        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"]),
+
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
@@ -75,7 +81,11 @@ let package = Package(
         // Support shared by the test targets (never linked into the product).
         .target(name: "TapedeckTesting"),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
-        .testTarget(name: "StreamProtocolTests", dependencies: ["StreamProtocol"]),
+        .testTarget(name: "StreamProtocolTests", dependencies: [
+            "StreamProtocol",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),

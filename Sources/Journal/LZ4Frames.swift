@@ -68,8 +68,8 @@ enum LZ4Frames {
                 return .failure(name.contains("rameHeader_incomplete") || name.contains("srcSize_wrong") ? .truncated : .corrupt(name))
             }
             var position = offset + consumedHeader
-            let expected = Int(info.contentSize)
-            guard expected > 0, expected <= RecordCodec.maxPayload + (1 << 20) else {
+            // The size is 64 raw bits from the file: `Int(_:)` would trap above Int64.max.
+            guard let expected = Int(exactly: info.contentSize), expected > 0, expected <= RecordCodec.maxPayload + (1 << 20) else {
                 return .failure(.corrupt("frame without a plausible content size"))
             }
             output = [UInt8](repeating: 0, count: expected)

@@ -38,10 +38,14 @@ public struct AudioHookStage: Equatable, Sendable {
         }
         guard text.utf8.count <= Self.maxTextLength else { return disconnectError("Text message too large (more than \(Self.maxTextLength) bytes)") }
         guard let message = try? JSONValue.parse(text) else { return disconnectError("Text message not valid JSON") }
+        if case .failure(.tooLong)? = message["position"]?.stringValue.map(ProtocolDuration.parse) {
+            return disconnectError("Invalid Message: position \(ProtocolDuration.ParseError.tooLong)")
+        }
         guard let envelope = Envelope(message) else { return disconnectError("Message not a well-formed client message") }
         if sessionId == nil { sessionId = envelope.id }
         guard envelope.id == sessionId else { return disconnectError("Session identifier mismatch") }
-        guard envelope.seq == clientSeq + 1 else { return disconnectError("Invalid seq value (not monotonically increasing)") }
+        // seq ≥ 0, so seq - 1 cannot overflow (clientSeq + 1 could, at Int64.max).
+        guard envelope.seq - 1 == clientSeq else { return disconnectError("Invalid seq value (not monotonically increasing)") }
         guard envelope.serverseq <= serverSeq else { return disconnectError("Invalid serverseq value") }
         clientSeq = envelope.seq
         let parameters = envelope.parameters
@@ -67,8 +71,11 @@ public struct AudioHookStage: Equatable, Sendable {
             if state == .active { state = .paused }
             return []
         case "resumed", "discarded":
-            guard let start = parameters["start"]?.stringValue.flatMap(ProtocolDuration.init),
-                  let discarded = parameters["discarded"]?.stringValue.flatMap(ProtocolDuration.init) else {
+            let start = parameters["start"]?.stringValue.map(ProtocolDuration.parse)
+            let reported = parameters["discarded"]?.stringValue.map(ProtocolDuration.parse)
+            if case .failure(.tooLong)? = start { return disconnectError("Invalid Message: start \(ProtocolDuration.ParseError.tooLong)") }
+            if case .failure(.tooLong)? = reported { return disconnectError("Invalid Message: discarded \(ProtocolDuration.ParseError.tooLong)") }
+            guard case .success? = start, case .success(let discarded)? = reported else {
                 return disconnectError("Invalid Message: Invalid/missing parameters")
             }
             if envelope.type == "resumed" {
@@ -77,9 +84,12 @@ public struct AudioHookStage: Equatable, Sendable {
             }
             guard let rate = media?.sampleRate else { return [] }
             let duration = discarded.samples(rate: rate)
+            // The client's `start` is its own clock; our timeline counts samples plus reported gaps.
+            guard duration <= remainingTimeline(rate: rate) else {
+                return disconnectError("Invalid Message: discarded time would take the timeline past \(ProtocolDuration.maximum) (100 years)")
+            }
             let at = position
             gapSamples += duration
-            _ = start  // the client's own clock; our timeline counts samples plus reported gaps
             return duration > 0 ? [.gap(start: at, duration: duration)] : []
         case "error":
             guard let code = parameters["code"]?.intValue, let text = parameters["message"]?.stringValue else {
@@ -102,8 +112,12 @@ public struct AudioHookStage: Equatable, Sendable {
             return disconnectError("Binary data not a valid audio frame (\(bytes.count) bytes is not a multiple of \(media.frameBytes))")
         }
         if bytes.isEmpty { return [] }
+        let frames = Int64(bytes.count / media.frameBytes)
+        guard frames <= remainingTimeline(rate: media.sampleRate) else {
+            return disconnectError("Audio would take the timeline past \(ProtocolDuration.maximum) (100 years)")
+        }
         let at = position
-        receivedSamples += Int64(bytes.count / media.frameBytes)
+        receivedSamples += frames
         return [.audio(bytes, position: at)]
     }
 
@@ -141,6 +155,12 @@ public struct AudioHookStage: Equatable, Sendable {
     }
 
     // MARK: Helpers
+
+    /// Samples the timeline may still grow by. Keeping `position` within `ProtocolDuration.maximum`
+    /// bounds every later conversion (16 kHz resampling, microseconds) far inside Int64.
+    private func remainingTimeline(rate: Int) -> Int64 {
+        ProtocolDuration.maximum.samples(rate: rate) - position
+    }
 
     private mutating func open(_ parameters: JSONValue) -> [ProtocolEvent] {
         guard state == .preparing else { return [] }  // a second open is ignored

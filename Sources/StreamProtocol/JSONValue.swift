@@ -212,8 +212,18 @@ private struct JSONParser {
         }
     }
 
+    /// Exactly four hex digits (`UInt32(_:radix:)` alone would also take a sign, e.g. `\u+041`).
     mutating func hex4() throws -> UInt32 {
-        guard index + 4 <= bytes.count, let v = UInt32(String(decoding: bytes[index..<(index + 4)], as: UTF8.self), radix: 16) else { throw fail() }
+        guard index + 4 <= bytes.count else { throw fail() }
+        var v: UInt32 = 0
+        for c in bytes[index..<(index + 4)] {
+            switch c {
+            case 0x30...0x39: v = v << 4 | UInt32(c - 0x30)
+            case 0x41...0x46: v = v << 4 | UInt32(c - 0x41 + 10)
+            case 0x61...0x66: v = v << 4 | UInt32(c - 0x61 + 10)
+            default: throw fail()
+            }
+        }
         index += 4
         return v
     }

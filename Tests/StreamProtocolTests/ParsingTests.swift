@@ -11,7 +11,8 @@ import Testing
         #expect(value["b"]?.intValue == 1)
     }
 
-    @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "tru", "{\"a\":1}x", "\"\u{01}\"", "01x", "{'a':1}", "-", "1.", "1e"])
+    @Test(arguments: ["", "{", "{\"a\":}", "[1,]", "tru", "{\"a\":1}x", "\"\u{01}\"", "01x", "{'a':1}", "-", "1.", "1e",
+                      #""\u+041""#, #""\u-041""#, #""\ud83d\u+e00""#])
     func malformedJSONIsRefused(_ text: String) {
         #expect(throws: JSONParseError.self) { try JSONValue.parse(text) }
     }
