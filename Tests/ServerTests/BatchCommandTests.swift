@@ -102,7 +102,9 @@ import Pipeline
         for journal in [hugePosition, hugeGap] {
             let replayed = try Self.tapedeck(["replay", "--verify", "--quiet", journal.path])
             #expect(!replayed.signaled)
-            #expect(replayed.status == 1, "no replies were journaled, the build answers an error: different, not a crash (\(replayed.errors))")
+            // Nothing was journaled as sent, so the build's answers count as undelivered (identical)
+            // or as different — either is a verdict; 2 would mean it could not replay.
+            #expect([0, 1].contains(replayed.status), "a verdict, not a crash (\(replayed.errors))")
         }
     }
 
