@@ -23,6 +23,9 @@ public struct SessionReducer: SessionCore {
     public private(set) var lastReceivedAt: Int64 = 0
     /// Why audio could not be decoded, if it could not (the session goes on without transcripts).
     public private(set) var audioFailure: String?
+    /// Transcription results that did not answer the oldest pending request (a driver bug);
+    /// dropped rather than trapped on.
+    public private(set) var misappliedResults = 0
 
     private var audio: AudioStage?
     private var segmenter: Segmenter
@@ -93,8 +96,11 @@ public struct SessionReducer: SessionCore {
     }
 
     public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
+        // Results must come in request order. A driver bug that breaks the order must not take
+        // the whole server (every other session) down: the stray result is dropped and counted.
         guard let request = requests.first, request.id == id else {
-            preconditionFailure("transcription \(id) applied out of order (expected \(requests.first.map { String($0.id) } ?? "none"))")
+            misappliedResults += 1
+            return []
         }
         requests.removeFirst()
         var effects: [SessionEffect] = []

@@ -24,8 +24,6 @@ public struct ServerConfiguration: Sendable {
     /// refused with 503 (sessions already open keep being served; their audio is journaled and
     /// transcribed as the pool catches up).
     public var maxTranscriptionBacklog = 64
-    /// Accepted clock skew for AudioHook signature `created`/`expires`.
-    public var signatureClockSkewSeconds: Int64 = 30
 
     public init() {}
 }

@@ -1,0 +1,51 @@
+import Audio
+import Foundation
+import Journal
+import Recognition
+import StreamProtocol
+import Testing
+@testable import Pipeline
+
+/// The reducer on its own: records in, effects out, no socket and no model.
+@Suite struct SessionReducerTests {
+    static let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: "seed", headers: [:], query: [:], path: "/v1/stream")
+    static let engine = EngineIdentity(engine: "canned", model: "none", modelDigest: "-", options: "")
+
+    static func record(_ type: RecordType, _ payload: [UInt8], at t: Int64) -> JournalRecord {
+        JournalRecord(type: type, sequence: 0, receivedAt: t, payload: payload)
+    }
+
+    /// One seed call: open, two bursts of tone with silence between, close.
+    static func transcriptionRequests(_ reducer: inout SessionReducer) -> [TranscriptionRequest] {
+        var effects = reducer.handle(record(.inboundText, Array(#"{"type":"open","id":"r-1","parameters":{"language":"en"}}"#.utf8), at: 0))
+        let tone = (0..<16000).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) }
+        let silence = [Float](repeating: 0, count: 16000)
+        var t: Int64 = 0
+        for chunk in [tone, silence, tone, silence] {
+            t += 1_000_000
+            effects += reducer.handle(record(.inboundBinary, PCM.bytesLE(chunk), at: t))
+        }
+        effects += reducer.handle(record(.inboundText, Array(#"{"type":"close","id":"r-1","parameters":{}}"#.utf8), at: t))
+        return effects.compactMap { if case .transcribe(let request) = $0 { return request } else { return nil } }
+    }
+
+    static func words(_ text: String) -> Transcription {
+        Transcription(text: text, language: "en", languageProbability: 1, noSpeechProbability: 0, averageLogProbability: -0.1, words: [])
+    }
+
+    @Test func aResultAppliedOutOfOrderIsDroppedNotATrap() {
+        var reducer = SessionReducer(facts: Self.facts, environment: SessionEnvironment(engine: Self.engine))
+        let requests = Self.transcriptionRequests(&reducer)
+        let due = try! #require(requests.first).id
+        #expect(reducer.apply(Self.words("stray"), to: due + 7).isEmpty, "request \(due) is due first")
+        #expect(reducer.misappliedResults == 1)
+        #expect(reducer.pendingTranscriptions == requests.count, "the stray result consumed nothing")
+        var effects: [SessionEffect] = []
+        for request in requests { effects += reducer.apply(Self.words("my bill is wrong again"), to: request.id) }
+        #expect(effects.contains { if case .event = $0 { return true } else { return false } })
+        let replies = effects.compactMap { effect -> String? in if case .send(let text) = effect { return text } else { return nil } }
+        #expect(replies.contains { $0.contains(#""type":"closed""#) }, "closed once the last result is in")
+        #expect(reducer.utterances.count == requests.count)
+        #expect(!reducer.utterances.contains { $0.text == "stray" })
+    }
+}
