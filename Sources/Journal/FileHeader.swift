@@ -2,7 +2,10 @@
 /// `"TDJ1" | formatVersion u16 | reserved u16 | idLength u16 | sessionId (UTF-8)`.
 public struct JournalFileHeader: Equatable, Sendable {
     public static let magic: [UInt8] = Array("TDJ1".utf8)
-    public static let currentVersion: UInt16 = 1
+    /// Version 2 added the `outbound-event` record type; version 1 files are still read (their
+    /// derived events are `outbound` records, told apart by their JSON).
+    public static let currentVersion: UInt16 = 2
+    public static let readableVersions: ClosedRange<UInt16> = 1...currentVersion
 
     public var formatVersion: UInt16
     public var sessionId: String
@@ -39,7 +42,7 @@ public struct JournalFileHeader: Equatable, Sendable {
             throw JournalError.notAJournal("the skippable frame is not a Tapedeck header (magic is not TDJ1)")
         }
         let version = readLE(UInt16.self, bytes, 12)
-        guard version == currentVersion else {
+        guard readableVersions.contains(version) else {
             throw JournalError.unsupportedVersion(version)
         }
         guard readLE(UInt16.self, bytes, 14) == 0 else {

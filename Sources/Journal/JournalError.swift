@@ -28,7 +28,7 @@ public enum JournalError: Error, CustomStringConvertible, Equatable {
         case let .notAJournal(why):
             return "not a Tapedeck journal: \(why)"
         case let .unsupportedVersion(v):
-            return "journal format version \(v) is not supported by this build (it reads version \(JournalFileHeader.currentVersion)); upgrade tapedeck"
+            return "journal format version \(v) is not supported by this build (it reads versions \(JournalFileHeader.readableVersions.lowerBound)–\(JournalFileHeader.readableVersions.upperBound)); upgrade tapedeck"
         case let .compression(why):
             return "LZ4 error: \(why)"
         case .closed:

@@ -9,7 +9,7 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case inboundText = 2
     /// A binary frame received from the client (audio), verbatim.
     case inboundBinary = 3
-    /// A message as it was sent to the client (text unless `RecordFlags.binary`).
+    /// A protocol reply as it was sent to the client (text unless `RecordFlags.binary`).
     case outbound = 4
     /// The transport closed; payload is a JSON reason.
     case transportClosed = 5
@@ -17,6 +17,8 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     case sessionFooter = 6
     /// The result of a non-deterministic external effect, replayed instead of re-requested.
     case effect = 7
+    /// A derived event (transcript, analysis) as it was sent to the client (format version 2 on).
+    case outboundEvent = 8
 
     public var description: String {
         switch self {
@@ -27,6 +29,7 @@ public enum RecordType: UInt8, Sendable, CaseIterable, CustomStringConvertible {
         case .transportClosed: return "transport-closed"
         case .sessionFooter: return "session-footer"
         case .effect: return "effect"
+        case .outboundEvent: return "outbound-event"
         }
     }
 }

@@ -29,7 +29,9 @@ public final class JournalWriter {
     public private(set) var durableLength: Int
 
     /// Creates a new journal. Fails if the file exists: a journal is written once.
+    /// `formatVersion` is for compatibility tests that need a file as an older build wrote it.
     public init(url: URL, sessionId: String, policy: SyncPolicy = .default, key: JournalKey? = nil,
+                formatVersion: UInt16 = JournalFileHeader.currentVersion,
                 monotonicNanoseconds: @escaping () -> UInt64 = JournalWriter.monotonicNow) throws {
         self.url = url
         self.sessionId = sessionId
@@ -48,7 +50,7 @@ public final class JournalWriter {
         descriptor = fd
         durableLength = 0
         do {
-            let header = JournalFileHeader(sessionId: sessionId).encoded()
+            let header = JournalFileHeader(sessionId: sessionId, formatVersion: formatVersion).encoded()
             try writeAll(header)
             if policy.syncs {
                 try sync()

@@ -39,6 +39,8 @@ public enum SessionRunner {
                            onRecord: (JournalRecord) -> Void = { _ in }) throws -> Run {
         var run: Run?
         var pendingHeaderError: Error?
+        // Replies as journaled; nil marks an `outbound-event` record (already counted as an event).
+        var outbound: [String?] = []
         let scan = try JournalReader.scan(url, key: key) { record in
             onRecord(record)
             switch record.type {
@@ -53,14 +55,22 @@ public enum SessionRunner {
                 try perform(run!.reducer.handle(record), on: &run!, transcribe: transcribe)
             case .outbound:
                 guard run != nil else { return }
-                let text = record.text ?? ""
-                if Self.isEvent(text) { run!.journaledEvents.append(text) } else { run!.journaledReplies.append(text) }
+                outbound.append(record.text ?? "")
+            case .outboundEvent:
+                guard run != nil else { return }
+                outbound.append(nil)
+                run!.journaledEvents.append(record.text ?? "")
             default:
                 break
             }
         }
         if let pendingHeaderError { throw pendingHeaderError }
         guard var run else { throw RunError.noHeader(url.path) }
+        // Format 2 journals say which records are events; format 1 ones only by their JSON.
+        let typed = scan.header.formatVersion >= 2
+        for case let text? in outbound {
+            if !typed, Self.isEvent(text) { run.journaledEvents.append(text) } else { run.journaledReplies.append(text) }
+        }
         // A journal cut short (server killed) has no transport-closed record: end the audio the
         // way a disconnect would, so the last utterances are transcribed too.
         if !run.transportEnded {
@@ -87,7 +97,7 @@ public enum SessionRunner {
         }
     }
 
-    /// Derived events are the `event` messages; everything else the server sends is a reply.
+    /// In format 1 journals, derived events are the `event` messages; everything else is a reply.
     static func isEvent(_ text: String) -> Bool {
         (try? JSONValue.parse(text))?["type"]?.stringValue == "event"
     }

@@ -178,8 +178,10 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
             }
             for effect in effects {
                 switch effect {
-                case .send(let text), .event(let text):
-                    await send(text, outbound: outbound)
+                case .send(let text):
+                    await send(text, as: .outbound, outbound: outbound)
+                case .event(let text):
+                    await send(text, as: .outboundEvent, outbound: outbound)
                 case let .identified(sessionId, details):
                     if self.sessionId == nil {
                         self.sessionId = sessionId
@@ -210,11 +212,12 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         return await finish()
     }
 
-    private func send(_ text: String, outbound: WebSocketOutboundWriter) async {
+    /// Sends and journals a protocol reply (`.outbound`) or a derived event (`.outboundEvent`).
+    private func send(_ text: String, as type: RecordType, outbound: WebSocketOutboundWriter) async {
         guard socketOpen else { return }
         do {
             try await outbound.write(.text(text))
-            append(.outbound, wallClockMicroseconds(), Array(text.utf8))
+            append(type, wallClockMicroseconds(), Array(text.utf8))
         } catch {
             socketOpen = false  // the client is gone; derivation goes on for the journal and CSV
         }

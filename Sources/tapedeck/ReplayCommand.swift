@@ -97,7 +97,7 @@ struct ReplayCommand: ParsableCommand {
                 let arrow: String
                 switch record.type {
                 case .inboundText, .inboundBinary: arrow = "→"
-                case .outbound: arrow = "←"
+                case .outbound, .outboundEvent: arrow = "←"
                 default: arrow = "·"
                 }
                 let body = text.map { $0.count > 160 ? String($0.prefix(157)) + "..." : $0 } ?? "\(record.payload.count) bytes of audio"

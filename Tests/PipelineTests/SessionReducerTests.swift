@@ -49,3 +49,31 @@ import Testing
         #expect(!reducer.utterances.contains { $0.text == "stray" })
     }
 }
+
+/// Replies and derived events are journaled as distinct record kinds (format 2); format 1
+/// journals, where both are `outbound`, are still split by their JSON.
+@Suite struct JournaledStreamsTests {
+    static func journal(version: UInt16, eventType: RecordType) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-streams-\(UUID().uuidString)/acme/2026-11-28/s.tdj")
+        let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: "seed", headers: [:], query: [:], path: "/v1/stream")
+        let header = SessionHeader(server: "test", facts: facts, sessionId: "s", negotiated: "{}", components: [:])
+        let writer = try JournalWriter(url: url, sessionId: "s", formatVersion: version)
+        try writer.append(.sessionHeader, receivedAt: 1, payload: header.encoded())
+        try writer.append(.inboundText, receivedAt: 2, payload: Array(#"{"type":"open","id":"s","parameters":{}}"#.utf8))
+        try writer.append(.outbound, receivedAt: 3, payload: Array(#"{"version":"2","type":"opened","id":"s","parameters":{}}"#.utf8))
+        try writer.append(eventType, receivedAt: 4, payload: Array(#"{"version":"2","type":"event","id":"s","parameters":{}}"#.utf8))
+        try writer.append(.transportClosed, receivedAt: 5, payload: Array(#"{"reason":"client closed"}"#.utf8))
+        try writer.close(receivedAt: 5)
+        return url
+    }
+
+    @Test func eventsAreTheirOwnRecordKindAndOldJournalsAreStillSplit() throws {
+        for (version, eventType) in [(UInt16(2), RecordType.outboundEvent), (1, .outbound)] {
+            let url = try Self.journal(version: version, eventType: eventType)
+            defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()) }
+            let run = try SessionRunner.run(url, environment: .protocolOnly) { _ in throw Replay.ReplayError.noEngine }
+            #expect(run.journaledReplies.count == 1 && run.journaledReplies[0].contains(#""type":"opened""#), "format \(version)")
+            #expect(run.journaledEvents.count == 1 && run.journaledEvents[0].contains(#""type":"event""#), "format \(version)")
+        }
+    }
+}
