@@ -32,9 +32,9 @@ public struct SessionEnvironment: Sendable {
         out["engine"] = engine?.description ?? "none"
         if let engine {
             out["engine.model"] = engine.model
-            if let threads = engine.options.split(separator: ",").first(where: { $0.hasPrefix("threads=") }) {
-                out["engine.threads"] = String(threads.dropFirst("threads=".count))
-            }
+            out["engine.model-digest"] = engine.modelDigest
+            // Each setting on its own key, so a replay reads them without parsing `engine`.
+            for setting in engine.settings { out["engine.\(setting.name)"] = setting.value }
         }
         return out
     }

@@ -1,15 +1,29 @@
 import Foundation
 
+/// One named engine setting, as journal headers record it (`engine.<name>`).
+public struct EngineSetting: Codable, Hashable, Sendable {
+    public var name: String
+    public var value: String
+    public init(_ name: String, _ value: String) { (self.name, self.value) = (name, value) }
+}
+
 /// Names everything a transcript depends on, for journal headers and caches.
 public struct EngineIdentity: Codable, Hashable, Sendable, CustomStringConvertible {
     public var engine: String
     public var model: String
     public var modelDigest: String
-    public var options: String
+    /// Output-changing settings in the engine's fixed order (see `WhisperOptions`).
+    public var settings: [EngineSetting]
 
-    public init(engine: String, model: String, modelDigest: String, options: String) {
-        (self.engine, self.model, self.modelDigest, self.options) = (engine, model, modelDigest, options)
+    public init(engine: String, model: String, modelDigest: String, settings: [EngineSetting] = []) {
+        (self.engine, self.model, self.modelDigest, self.settings) = (engine, model, modelDigest, settings)
     }
+
+    /// The settings in one line, `name=value` comma-separated, for logs and the header's
+    /// `engine` member; each is also recorded on its own, so nothing has to parse this back.
+    public var options: String { settings.map { "\($0.name)=\($0.value)" }.joined(separator: ",") }
+
+    public func setting(_ name: String) -> String? { settings.first { $0.name == name }?.value }
 
     public var description: String { "\(engine) \(model)@\(modelDigest.prefix(12)) \(options)" }
 }

@@ -12,22 +12,21 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     private let suppressedAtBegin: Set<Int>
     private let suppressedInTimestampMode: [Int]
     private let alignment: WordAlignment
-    /// Whisper's own thresholds for dropping windows that hold no speech.
-    public var noSpeechThreshold: Float = 0.6
-    public var logProbabilityThreshold: Float = -1.0
+    /// Everything that changes the output, fixed for the recognizer's life (it is in the identity).
+    public let options: WhisperOptions
     public static let maxNewTokens = 224
 
     /// Languages language detection chooses among (nil: every language the model knows).
-    public let detectableLanguages: [String]?
+    public var detectableLanguages: [String]? { options.detectableLanguages }
 
-    /// OpenBLAS's results depend on how many threads split a product (last bits of the floats,
-    /// now and then a different word), so the thread count is part of the identity: a replay or
-    /// regenerate reproduces live output with the thread count the journal header names.
-    public let threads: Int
+    /// A replay or regenerate reproduces live output with the thread count the journal header
+    /// names (see `WhisperOptions.threads`).
+    public var threads: Int { options.threads }
 
-    public init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
-        self.threads = max(1, threads)
-        setMatrixThreads(threads)
+    public init(modelDirectory: URL, options requested: WhisperOptions) throws {
+        var options = requested
+        options.threads = max(1, requested.threads)
+        setMatrixThreads(options.threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
         model = try WhisperModel(ct2)
         tokenizer = try WhisperTokenizer(directory: modelDirectory)
@@ -56,12 +55,20 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         suppressedAtBegin = begin.union([tokenizer.endOfText])
         let name = modelDirectory.lastPathComponent
         let vocabulary = tokenizer
-        let known = detectableLanguages?.filter { vocabulary.languageToken($0) != nil } ?? []
-        let detectable = vocabulary.isMultilingual && !known.isEmpty ? known : nil
-        self.detectableLanguages = detectable
+        // Only languages the model has can be detected; an English-only model detects nothing.
+        let known = requested.detectableLanguages?.filter { vocabulary.languageToken($0) != nil } ?? []
+        options.detectableLanguages = vocabulary.isMultilingual && !known.isEmpty ? known : nil
+        options.kernels = .inUse
+        self.options = options
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
-                                  modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown",
-                                  options: "greedy,no-timestamps,words=dtw,kernels=\(td_kernels_vectorized() == 1 ? "avx2" : "portable"),threads=\(max(1, threads))" + (detectable.map { ",detect=" + $0.joined(separator: "+") } ?? ""))
+                                  modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown", settings: options.settings)
+    }
+
+    public convenience init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
+        var options = WhisperOptions()
+        options.threads = threads
+        options.detectableLanguages = detectableLanguages
+        try self.init(modelDirectory: modelDirectory, options: options)
     }
 
     public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
@@ -82,7 +89,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         let decoded = greedy(&window.cache, first: window.first, prompt: prompt + [tokenizer.noTimestamps], timestamps: false)
         let average = decoded.averageLogProbability
         var text = tokenizer.decode(decoded.tokens).trimmingCharacters(in: .whitespaces)
-        if window.noSpeech > noSpeechThreshold && average < logProbabilityThreshold { text = "" }
+        if window.noSpeech > options.noSpeechThreshold && average < options.logProbabilityThreshold { text = "" }
         let words = text.isEmpty ? [] : alignment.words(
             model: model, tokenizer: tokenizer, cache: window.cache, prompt: prompt,
             text: decoded.tokens, probabilities: decoded.probabilities, samples: min(samples.count, LogMelSpectrogram.windowSamples))
@@ -108,7 +115,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             if code == nil || !tokenizer.isMultilingual { code = self.language(code, first: window.first).code }
             let prompt = self.prompt(code ?? "en")
             let decoded = greedy(&window.cache, first: window.first, prompt: prompt, timestamps: true)
-            if window.noSpeech > noSpeechThreshold && decoded.averageLogProbability < logProbabilityThreshold {
+            if window.noSpeech > options.noSpeechThreshold && decoded.averageLogProbability < options.logProbabilityThreshold {
                 seek += windowSamples.count
                 continue
             }

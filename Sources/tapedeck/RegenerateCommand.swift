@@ -17,7 +17,7 @@ struct RegenerateCommand: ParsableCommand {
 
     @Option(help: "Journal directory.") var journal = "journal"
     @Option(help: "Results directory.") var results = "results"
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var engine: EngineArguments
     @Option(help: "Concurrent sessions (default: one per CPU core).") var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Matrix threads per transcription; must match the live server's --threads (default 1) for identical output.") var threads = 1
     @Option(help: "This machine's share, i/n (1-based).") var shard = "1/1"
@@ -85,7 +85,7 @@ struct RegenerateCommand: ParsableCommand {
     private func serveAsWorker() throws {
         // Results depend on the thread count: use the live server's default (1) unless told otherwise,
         // and spread work over sessions with --jobs instead.
-        let recognizer = try EngineOptions.recognizer(model: engine.model ?? "base", threads: threads)
+        let recognizer = try EngineArguments.recognizer(model: engine.model ?? "base", threads: threads)
         let environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
         let cacheRoot = URL(fileURLWithPath: cache ?? URL(fileURLWithPath: results).appendingPathComponent(".cache/transcripts").path)
         let journalKey = try key.load()

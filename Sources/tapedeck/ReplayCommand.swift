@@ -24,7 +24,7 @@ struct ReplayCommand: ParsableCommand {
     @Flag(help: "Print the timeline as JSON lines.") var json = false
     @Flag(help: "Only the verdict, no timeline.") var quiet = false
     @OptionGroup var key: JournalKeyOptions
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var engine: EngineArguments
     @Option(help: "Matrix threads for speech recognition (default: as the session header says, since results depend on it).") var threads: Int?
     @Flag(help: .hidden) var inProcess = false
 
@@ -68,7 +68,7 @@ struct ReplayCommand: ParsableCommand {
         var environment = SessionEnvironment.protocolOnly
         var recognizer: WhisperRecognizer?
         if let model = engine.model ?? header.components["engine.model"] {
-            let loaded = try EngineOptions.recognizer(model: model, threads: threads ?? header.components["engine.threads"].flatMap { Int($0) } ?? 1)
+            let loaded = try EngineArguments.recognizer(model: model, threads: threads ?? header.components["engine.threads"].flatMap { Int($0) } ?? 1)
             recognizer = loaded
             environment = SessionEnvironment(engine: loaded.identity, analyzer: try engine.analyzer())
         }

@@ -26,7 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds without client traffic before a session is closed.") var idleTimeout = 60.0
     @Option(help: "Most concurrent sessions; more are refused with 503.") var maxSessions = 256
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
-    @OptionGroup var engine: EngineOptions
+    @OptionGroup var engine: EngineArguments
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
     @Option(help: "Matrix threads per transcription.") var threads = 1
     @Flag(help: "Answer the protocol only: no speech recognition, analysis or CSV files.") var noTranscription = false
@@ -68,7 +68,7 @@ struct ServeCommand: AsyncParsableCommand {
         var pool: RecognitionWorkerPool?
         if !noTranscription {
             let name = engine.model ?? "base"
-            let recognizer = try EngineOptions.recognizer(model: name, threads: threads)
+            let recognizer = try EngineArguments.recognizer(model: name, threads: threads)
             let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
             pool = RecognitionWorkerPool(recognizer: recognizer, workers: workerCount)
             environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())

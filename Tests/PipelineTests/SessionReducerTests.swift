@@ -9,7 +9,7 @@ import Testing
 /// The reducer on its own: records in, effects out, no socket and no model.
 @Suite struct SessionReducerTests {
     static let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: "seed", headers: [:], query: [:], path: "/v1/stream")
-    static let engine = EngineIdentity(engine: "canned", model: "none", modelDigest: "-", options: "")
+    static let engine = EngineIdentity(engine: "canned", model: "none", modelDigest: "-")
 
     static func record(_ type: RecordType, _ payload: [UInt8], at t: Int64) -> JournalRecord {
         JournalRecord(type: type, sequence: 0, receivedAt: t, payload: payload)

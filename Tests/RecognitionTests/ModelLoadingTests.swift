@@ -96,7 +96,7 @@ import Testing
 
 /// A stand-in recognizer that records how many calls overlap, to check the pool's bound.
 final class CountingRecognizer: SpeechRecognizer, @unchecked Sendable {
-    let identity = EngineIdentity(engine: "counting", model: "none", modelDigest: "", options: "")
+    let identity = EngineIdentity(engine: "counting", model: "none", modelDigest: "")
     private let lock = NSLock()
     private(set) var running = 0
     private(set) var peak = 0

@@ -10,7 +10,7 @@ import StreamProtocol
 /// Answers every utterance at once with the same words: enough for a session to get events and
 /// CSV files, without a speech model.
 final class FixedRecognizer: SpeechRecognizer, @unchecked Sendable {
-    let identity = EngineIdentity(engine: "fixed", model: "none", modelDigest: "-", options: "")
+    let identity = EngineIdentity(engine: "fixed", model: "none", modelDigest: "-")
     func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
         Transcription(text: "my bill is wrong again", language: "en", languageProbability: 1, noSpeechProbability: 0,
                       averageLogProbability: -0.1, words: [])

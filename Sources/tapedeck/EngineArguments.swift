@@ -5,7 +5,7 @@ import Pipeline
 import Recognition
 
 /// Speech model and analyzer settings shared by serve, replay and regenerate.
-struct EngineOptions: ParsableArguments {
+struct EngineArguments: ParsableArguments {
     @Option(help: "Installed speech model (tools/fetch-models): base (English and Turkish), tiny.en.") var model: String?
     @Option(help: "Organization settings file (analysis configuration JSON).") var settings: String?
 
