@@ -125,7 +125,7 @@ extension CallAnalyzer {
                                             nonTalkMs: timing.nonTalkMs, interruptions: timing.interruptions,
                                             agentInterruptions: timing.agentInterruptions))
         return AnalysisSnapshot(summary: Summaries.render(summary, language: language), sentiment: label, emotion: emotion,
-                                agentScore: rubric.score, processIssues: Self.flatIssues(issues),
+                                agentScoreIfKnown: rubric.score, processIssues: Self.flatIssues(issues),
                                 repeatedProblems: Self.flatClusters(clusters), marketingMentions: Self.flatMentions(mentions),
                                 detail: detail)
     }
