@@ -80,8 +80,9 @@ extension CallAnalyzer {
         return out
     }
 
-    func analyze(_ f: [UtteranceFeatures], final: Bool) -> AnalysisSnapshot? {
+    func analyze(_ cached: [UtteranceFeatures], final: Bool) -> AnalysisSnapshot? {
         let t = configuration.thresholds
+        let f = CallContext.adjusted(cached)
         let words = f.map(\.tokenized.wordCount).reduce(0, +)
         guard words >= t.minWords else { return nil }
         let language = Self.callLanguage(f)

@@ -20,6 +20,8 @@ enum FeatureExtractor {
         ("unhelpful", Cues.unhelpful), ("polite", Cues.polite), ("rude", Cues.rude), ("greeting", Cues.greeting),
         ("introduction", Cues.introduction), ("resolutionCheck", Cues.resolutionCheck), ("closing", Cues.closing),
         ("outcome", Cues.outcome), ("nextStep", Cues.nextStep), ("callback", Cues.callback), ("customerResolved", Cues.customerResolved),
+        ("escalationRefused", Cues.escalationRefused), ("escalationAccepted", Cues.escalationAccepted),
+        ("pendingWork", Cues.pendingWork), ("acknowledged", Cues.acknowledged), ("sarcasmMarker", Cues.sarcasmMarker), ("retention", Cues.retention),
         ("anger", Cues.anger), ("frustration", Cues.frustration), ("anxiety", Cues.anxiety),
         ("confusion", Cues.confusion), ("disappointment", Cues.disappointment), ("gratitude", Cues.gratitude),
     ]
@@ -31,6 +33,8 @@ enum FeatureExtractor {
         for (name, list) in cueSets {
             if let m = list.match(tok.tokens, language: lang) { cues[name] = m }
         }
+        if cues["problem"] == nil, let m = CallContext.grammaticalProblem(tok, language: lang) { cues["problem"] = m }
+        if cues["churn"] == nil, let m = CallContext.movingToNamedCompany(u.text, tok, language: lang) { cues["churn"] = m }
         let stop = lang == "tr" ? Stopwords.tr : Stopwords.en
         var stems = Set<String>()
         for t in tok.tokens where t.base.count >= 3 && !stop.contains(t.base) && !t.base.allSatisfy(\.isNumber)

@@ -108,6 +108,10 @@ enum SentimentScorer {
 
     /// "memnun değilim", "sorun yok", "yardımcı olmadınız": negation carried by the next word(s).
     static func turkishNegatedAfter(_ tokens: [Token], _ i: Int) -> Bool {
+        // "memnun kaldım diyemem": a negated verb of saying denies the praise before it.
+        for k in (i + 1)..<min(tokens.count, i + 4) where tokens[k].clause == tokens[i].clause {
+            if ["diyeme", "söyleyeme", "diyemeyece"].contains(where: { tokens[k].text.hasPrefix($0) }) { return true }
+        }
         var j = i + 1
         while j < tokens.count && j <= i + 2 {
             let w = tokens[j].text

@@ -11,6 +11,9 @@ var args = Array(CommandLine.arguments.dropFirst())
 let showMisses = args.contains("--misses")
 var rounds = 5
 if let r = args.firstIndex(of: "--rounds"), r + 1 < args.count, let n = Int(args[r + 1]) { rounds = n; args.removeSubrange(r...(r + 1)) }
+// --show ID: the full final analysis of one old-gold or tuning-half call (never a check-half call).
+var showId: String? = nil
+if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r + 1]; args.removeSubrange(r...(r + 1)) }
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -28,6 +31,12 @@ func load(_ names: [String]) -> [GoldCall] {
 let gold = load(["gold-en.txt", "gold-tr.txt"])
 let dev = load(["dev-en.txt", "dev-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
+if let id = showId {
+    guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
+    for u in call.utterances { print("\(u.speaker.rawValue.prefix(1)) \(u.start)-\(u.end) | \(u.text)") }
+    print(analyzer.finalAnalysis(call.utterances)?.seedJSON() ?? "no analysis (< 5 words)")
+    exit(0)
+}
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
 print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count))")
 
