@@ -10,7 +10,7 @@ enum CallContext {
         "compared", "pinged", "run", "ran", "gone", "been", "had", "got", "heard", "told", "said", "called", "waited", "returned", "paid"]
     static let enIrregular: Set<String> = ["sent", "put", "set", "taken", "done", "made", "given", "rebooked", "reset", "cut", "shut"]
     static let trNonResult: [String] = ["bak", "oku", "incele", "hesapla", "karşılaştır", "ilet", "işaretle", "düş", "aktar", "yükselt",
-        "oluştur", "aç", "söyle", "anlat", "sor", "bekle", "gör", "dinle", "de", "ara", "yap", "öde", "git", "gel", "ver"]
+        "oluştur", "aç", "söyle", "anlat", "sor", "bekle", "gör", "dinle", "de", "ara", "yap", "öde", "git", "gel", "ver", "üzül", "sevin", "anla", "duy", "bil", "düşün", "iste"]
     static let trLightNonResult: Set<String> = ["kontrol", "takip", "not", "rica", "teşekkür", "kayıt"]
     static let trPastFirstPerson = ["dım", "dim", "dum", "düm", "tım", "tim", "tum", "tüm", "dık", "dik", "duk", "dük", "tık", "tik", "tuk", "tük"]
 
@@ -110,7 +110,7 @@ enum CallContext {
             }
             var c = x.sentiment.compound
             let resolvedWords = x.cues["customerResolved"] != nil
-            if open && !resolvedWords && x.sentiment.positiveMass >= 1 && x.cues["sarcasmMarker"] != nil {
+            if open && !resolvedWords && x.cues["sarcasmMarker"] != nil && (x.sentiment.positiveMass >= 1 || c >= 0) {
                 c = -max(0.45, abs(c)); out[k].cues["sarcasm"] = x.cues["sarcasmMarker"]
             }
             let strong = ["anger", "escalation", "churn", "repeatInfo", "disappointment", "anxiety", "sarcasm"].contains { out[k].cues[$0] != nil }

@@ -89,13 +89,28 @@ public struct AnalysisDetail: Codable, Equatable, Sendable {
     public var conversation: ConversationStats
 }
 
+/// Facts the summary sentence is rendered from (keys, not prose, so any language can be rendered from them).
 public struct SummaryDetail: Codable, Equatable, Sendable {
+    /// Topic key (CallSummary.topics), nil when none was recognised.
     public var issue: String?
-    public var keyPoints: [String]
+    /// complaint | question | request | none
+    public var issueKind: String
+    /// What the agent did, in call order: verified, hold, case_logged, transferred, escalated, retention_offer…
+    public var tried: [String]
+    /// The finished action, when there was one: refund_issued, service_reset…
     public var outcome: String?
-    public var nextSteps: [String]
+    public var commitments: [Commitment]
+    /// churn or churn:<competitors>, escalation, escalation_declined, complaint_threat, repeat_contact, ended_dissatisfied
+    public var risks: [String]
     /// resolved | unresolved | transferred | escalated | in_progress
     public var status: String
+}
+
+public struct Commitment: Codable, Equatable, Sendable {
+    /// callback | result_due | follow_up
+    public var what: String
+    /// The time as said ("by thursday", "yarın saat onda"); nil when none was said.
+    public var when: String?
 }
 
 public struct TurnSentiment: Codable, Equatable, Sendable {

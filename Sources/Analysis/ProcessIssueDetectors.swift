@@ -114,7 +114,8 @@ enum ProcessIssueDetectors {
         var groups: [[UtteranceFeatures]] = []
         var newAgentSinceLast = true
         for a in agentSide {
-            if a.cues["transfer"] != nil {
+            // "I can't put you through to a supervisor" declines a transfer; it is not one.
+            if a.cues["transfer"] != nil && a.cues["escalationRefused"] == nil {
                 if newAgentSinceLast || groups.isEmpty { groups.append([a]) } else { groups[groups.count - 1].append(a) }
                 newAgentSinceLast = false
             } else if !groups.isEmpty && (a.cues["greeting"] != nil && a.cues["introduction"] != nil) {
