@@ -15,7 +15,10 @@ enum CallContext {
     static let trPastFirstPerson = ["dım", "dim", "dum", "düm", "tım", "tim", "tum", "tüm", "dık", "dik", "duk", "dük", "tık", "tik", "tuk", "tük"]
 
     /// The matched evidence when an agent-side turn reports a finished action ("I've refunded…", "sıfırladım", "onaylandı").
-    static func completedAction(_ f: UtteranceFeatures) -> String? {
+    /// Computed once per utterance at feature extraction (live updates ask for every turn on every update).
+    static func completedAction(_ f: UtteranceFeatures) -> String? { f.finishedAction }
+
+    static func detectCompletedAction(_ f: UtteranceFeatures) -> String? {
         // On mono calls the customer's own story ("I returned it", "iade ettim") is past tense too: there, a turn
         // that states a problem is never the agent's result.
         guard f.utterance.speaker != .customer, f.cues["pendingWork"] == nil, f.tokenized.questionMarks == 0,

@@ -83,10 +83,13 @@ enum CallSummary {
 
         var commitments: [Commitment] = []
         for a in agentSide {
-            let when = TimeExpressions.find(a.utterance.text, language: a.utterance.language)
-            if a.cues["callback"] != nil { commitments.append(Commitment(what: "callback", when: when)) }
-            else if when != nil && (CallContext.completedAction(a) != nil || a.cues["nextStep"] != nil || a.cues["pendingWork"] != nil) {
-                commitments.append(Commitment(what: CallContext.completedAction(a) != nil ? "result_due" : "follow_up", when: when))
+            // Regular expressions only on turns that can carry a commitment: live updates re-run this for every turn.
+            let done = CallContext.completedAction(a) != nil
+            if a.cues["callback"] != nil {
+                commitments.append(Commitment(what: "callback", when: TimeExpressions.find(a.utterance.text, language: a.utterance.language)))
+            } else if done || a.cues["nextStep"] != nil || a.cues["pendingWork"] != nil,
+                      let when = TimeExpressions.find(a.utterance.text, language: a.utterance.language) {
+                commitments.append(Commitment(what: done ? "result_due" : "follow_up", when: when))
             }
         }
 

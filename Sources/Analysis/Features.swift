@@ -9,6 +9,7 @@ struct UtteranceFeatures: Equatable, Sendable {
     var contentStems: [String]  // sorted, unique: for repeated-problem similarity
     var concepts: [String]      // sorted concept keys
     var mentions: [MarketingMention]
+    var finishedAction: String? = nil  // CallContext.detectCompletedAction
 }
 
 enum FeatureExtractor {
@@ -45,10 +46,12 @@ enum FeatureExtractor {
         for t in tok.tokens {
             for (key, prefixes) in Concepts.table where prefixes.contains(where: { t.base.hasPrefix($0) }) { concepts.insert(key) }
         }
-        return UtteranceFeatures(utterance: u, tokenized: tok,
+        var features = UtteranceFeatures(utterance: u, tokenized: tok,
                                  sentiment: SentimentScorer.score(tok, language: lang),
                                  cues: cues, contentStems: stems.sorted(), concepts: concepts.sorted(),
                                  mentions: MentionMatcher.find(u, tok.tokens, dictionary))
+        features.finishedAction = CallContext.detectCompletedAction(features)
+        return features
     }
 }
 
