@@ -104,7 +104,7 @@ enum CallContext {
     static func adjusted(_ f: [UtteranceFeatures]) -> [UtteranceFeatures] {
         let customerIdx = Set(CallSentiment.customerTurns(f).map(\.utterance.index))
         var out = f
-        var open = false
+        var open = false, churnSaid = false
         for k in out.indices {
             let x = out[k]
             guard customerIdx.contains(x.utterance.index) else {
@@ -116,11 +116,16 @@ enum CallContext {
             if open && !resolvedWords && x.cues["sarcasmMarker"] != nil && (x.sentiment.positiveMass >= 1 || c >= 0) {
                 c = -max(0.45, abs(c)); out[k].cues["sarcasm"] = x.cues["sarcasmMarker"]
             }
+            // Not understanding is not disliking: a confused turn without complaint cues stays near neutral.
+            if x.cues["confusion"] != nil && x.cues["anger"] == nil && x.cues["escalation"] == nil && x.cues["churn"] == nil { c = max(c, -0.2) }
+            // Declining a retention offer after saying they will leave keeps the call negative ("Thanks, but no.").
+            if churnSaid && x.cues["churn"] == nil && x.cues["decline"] != nil && !resolvedWords { c = min(c, -0.3) }
             let strong = ["anger", "escalation", "churn", "repeatInfo", "disappointment", "anxiety", "sarcasm"].contains { out[k].cues[$0] != nil }
             if strong && !resolvedWords { c = min(c, -0.45) }
-            else if (x.cues["problem"] != nil || x.cues["crossCall"] != nil) && !resolvedWords && c < 0.3 { c = min(c, -0.25) }
+            else if (x.cues["problem"] != nil || x.cues["crossCall"] != nil) && x.cues["confusion"] == nil && !resolvedWords && c < 0.3 { c = min(c, -0.25) }
             out[k].sentiment.compound = round3(c)
             if x.cues["problem"] != nil || x.cues["churn"] != nil || x.cues["escalation"] != nil || c <= -0.3 { open = true }
+            if x.cues["churn"] != nil { churnSaid = true }
         }
         return out
     }

@@ -22,7 +22,7 @@ enum FeatureExtractor {
         ("introduction", Cues.introduction), ("resolutionCheck", Cues.resolutionCheck), ("closing", Cues.closing),
         ("outcome", Cues.outcome), ("nextStep", Cues.nextStep), ("callback", Cues.callback), ("customerResolved", Cues.customerResolved),
         ("escalationRefused", Cues.escalationRefused), ("escalationAccepted", Cues.escalationAccepted),
-        ("pendingWork", Cues.pendingWork), ("acknowledged", Cues.acknowledged), ("sarcasmMarker", Cues.sarcasmMarker), ("retention", Cues.retention),
+        ("pendingWork", Cues.pendingWork), ("acknowledged", Cues.acknowledged), ("sarcasmMarker", Cues.sarcasmMarker), ("retention", Cues.retention), ("decline", Cues.decline),
         ("anger", Cues.anger), ("frustration", Cues.frustration), ("anxiety", Cues.anxiety),
         ("confusion", Cues.confusion), ("disappointment", Cues.disappointment), ("gratitude", Cues.gratitude),
     ]

@@ -128,6 +128,10 @@ enum Cues {
              "team leader", "passed it", "pass this"],
         tr: ["kayıt", "kaydı", "talep", "not düş*", "ekip", "ekibe", "yönetici*", "amir*", "lider*", "öncelikli", "şikayet*", "ilet*",
              "incelenecek", "incelenmesi", "acil not*"])
+    /// Turning an offer down.
+    static let decline = CueList(
+        en: ["but no", "no thanks", "no thank you", "not interested", "made up my mind", "too late", "i've decided", "nope"],
+        tr: ["istemiyorum", "ilgilenmiyorum", "karar verdim", "kararımı verdim", "çok geç", "hayır", "gerek yok"])
     /// A retention offer to a customer who wants to leave.
     static let retention = CueList(
         en: ["offer you", "i can offer", "discount", "free month", "cheaper plan", "loyalty", "what offers"],
@@ -166,7 +170,7 @@ enum Cues {
         tr: ["kafam karış*", "anlayamadım", "mantıklı gelmedi", "karıştırdım", "pek anlamadım", "tam anlamadım", "anlamadım", "anlayamadım", "ne demek", "nasıl yani", "kafam karış*", "anlamıyorum", "açıklar mısınız",
              "ne anlama geliyor", "emin değilim"])
     static let disappointment = CueList(
-        en: ["let down", "not impressed", "not satisfied", "not pleased", "wouldn't call", "not good enough", "can't say i'm happy", "not the best", "weren't much help", "wasn't helpful", "hasn't been great", "disappointed", "disappointing", "expected better", "let down", "i expected", "shame", "not what i expected"],
+        en: ["isn't what", "not what i'd call", "wouldn't call", "hardly", "let down", "not impressed", "not satisfied", "not pleased", "wouldn't call", "not good enough", "can't say i'm happy", "not the best", "weren't much help", "wasn't helpful", "hasn't been great", "disappointed", "disappointing", "expected better", "let down", "i expected", "shame", "not what i expected"],
         tr: ["memnun değil*", "hoşnut değil*", "yarı yolda", "çözüm denmez", "hizmet denmez", "diyemem", "yeterli değil", "pek yardımcı olmadı*", "iyi değildi", "faydalı olmadı", "etkilenmedim", "deneyim değildi", "hayal kırıklığı*", "beklemiyordum", "beklentimi karşıla*", "üzüldüm", "yazık", "daha iyisini bekler*"])
     static let gratitude = CueList(
         en: ["thank you", "thanks", "appreciate", "great", "perfect", "wonderful", "that fixed it", "works now", "helpful"],
