@@ -94,9 +94,12 @@ enum CallContext {
     /// On mono calls, turns that read as the agent's (greeting, empathy, actions, holds, offers, closing) do not speak for the customer.
     static func agentLike(_ f: UtteranceFeatures, first: Bool) -> Bool {
         let c = f.cues
+        // Words only a customer says ("I already told you", "I'm leaving", "this is a joke") outweigh agent-like ones
+        // ("account number" in "I already told you my account number").
+        if ["repeatInfo", "crossCall", "churn", "anger", "escalation", "disappointment", "anxiety", "confusion", "customerResolved"].contains(where: { c[$0] != nil }) { return false }
         if first && (c["greeting"] != nil || c["introduction"] != nil) { return true }
         for k in ["empathy", "hold", "holdThanks", "transfer", "callback", "verificationAsk", "resolutionCheck", "closing", "unhelpful",
-                  "escalationRefused", "escalationAccepted", "pendingWork"] where c[k] != nil && c["churn"] == nil { return true }
+                  "escalationRefused", "escalationAccepted", "pendingWork"] where c[k] != nil { return true }
         return completedAction(f) != nil
     }
 

@@ -89,6 +89,13 @@ import Testing
         #expect(s.detail.conversation.agentInterruptions == 0)
     }
 
+    @Test func monoCustomerWordsStayTheCustomers() {
+        // The pipeline's journal test speaks these two lines on a mono call.
+        let s = final("en", [("U", 0, 3, "My internet has been down since Monday."), ("U", 4.5, 7.5, "I already told you my account number twice.")])
+        #expect(types(s).contains("customer_repeats_information"))
+        #expect(s.sentiment == "negative")
+    }
+
     @Test func monoCallsHaveNoAgentScore() throws {
         let s = final("en", [("U", 0, 3, "Hello, how can I help?"), ("U", 3.5, 7, "My card stopped working at the shop."),
                              ("U", 7.5, 11, "I've unblocked it, you can use it now."), ("U", 11.5, 13, "Great, thanks a lot.")])
