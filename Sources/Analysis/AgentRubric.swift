@@ -28,7 +28,7 @@ enum AgentRubric {
             items.append(RubricItemResult(id: item.rawValue, weight: w, result: result, earned: round3(fr * Double(w)), reason: reason))
         }
         guard !agent.isEmpty else {
-            return AgentScoreDetail(score: 3, percent: nil, items: RubricItem.allCases.filter { config.weight($0) > 0 }.map {
+            return AgentScoreDetail(score: nil, percent: nil, items: RubricItem.allCases.filter { config.weight($0) > 0 }.map {
                 RubricItemResult(id: $0.rawValue, weight: config.weight($0), result: "na", earned: 0, reason: "no agent turns (mono or roles unknown)") })
         }
         // Greeting & introduction in the agent's first 2 turns.
@@ -40,22 +40,27 @@ enum AgentRubric {
         let asked = agent.contains { $0.cues["verificationAsk"] != nil }, failed = agent.contains { $0.cues["verificationFail"] != nil }
         put(.verification, !asked && !failed ? nil : (failed ? 0 : 1), !asked && !failed ? "no identity check needed" : (failed ? "verification failed" : "identity verified"))
 
-        // Empathy: each negative customer turn answered within the next 2 agent turns.
-        let negatives = customer.filter { $0.sentiment.compound <= -0.3 }
+        // Empathy: an acknowledgement soon after the customer's first negative turn is what QA forms ask for;
+        // repeating it after every complaint is not required. A dismissive phrase zeroes it.
+        // A stated problem asks for an acknowledgement too, unless the agent's job was only to route the call.
+        let negatives = customer.filter { $0.sentiment.compound <= -0.3 || ($0.cues["problem"] != nil && !transferred) }
+        let unhelpful = agent.first { $0.cues["unhelpful"] != nil }
         if negatives.isEmpty { put(.empathy, nil, "no negative customer turn") } else {
             var met = 0
             for n in negatives {
                 let nextAgent = agent.filter { $0.utterance.index > n.utterance.index }.prefix(2)
                 if nextAgent.contains(where: { $0.cues["empathy"] != nil }) { met += 1 }
             }
-            let unhelpful = agent.contains { $0.cues["unhelpful"] != nil }
-            let fr = unhelpful ? 0 : Double(met) / Double(negatives.count)
-            put(.empathy, fr, unhelpful ? "dismissive phrase" : "\(met)/\(negatives.count) negative turns acknowledged")
+            let firstAnswered = agent.filter { $0.utterance.index > negatives[0].utterance.index }.prefix(2).contains { $0.cues["empathy"] != nil }
+            let fr = unhelpful != nil ? 0 : (firstAnswered || 2 * met >= negatives.count ? 1 : (met > 0 ? 0.5 : 0))
+            put(.empathy, fr, unhelpful.map { "dismissive phrase: \($0.cues["unhelpful"]!)" } ?? "\(met)/\(negatives.count) negative turns acknowledged")
         }
 
         let rude = agent.first { $0.cues["rude"] != nil }
-        let polite = agent.contains { $0.cues["polite"] != nil }
-        put(.politeness, rude != nil ? 0 : (polite ? 1 : 0.5), rude != nil ? "rude phrase: \(rude!.cues["rude"]!)" : (polite ? "polite phrases used" : "no courtesy phrase"))
+        let polite = agent.contains { $0.cues["polite"] != nil || $0.cues["empathy"] != nil }
+        let politeness: Double = rude != nil ? 0 : (unhelpful != nil ? (polite ? 0.5 : 0) : (polite ? 1 : 0.5))
+        put(.politeness, politeness, rude != nil ? "rude phrase: \(rude!.cues["rude"]!)"
+            : (unhelpful != nil ? "dismissive phrase" : (polite ? "polite phrases used" : "no courtesy phrase")))
 
         let holds = agent.filter { $0.cues["hold"] != nil }
         if holds.isEmpty { put(.holdEtiquette, nil, "no hold") } else {
@@ -78,13 +83,16 @@ enum AgentRubric {
         }
 
         if transferred { put(.resolutionCheck, nil, "call transferred") } else {
-            let checked = agent.contains { $0.cues["resolutionCheck"] != nil || $0.cues["nextStep"] != nil }
+            // Ownership: a resolution check, a stated next step, a finished action or a logged case all count.
+            let checked = agent.contains { $0.cues["resolutionCheck"] != nil || $0.cues["nextStep"] != nil || $0.cues["callback"] != nil
+                || $0.cues["pendingWork"] != nil || $0.cues["retention"] != nil || CallContext.completedAction($0) != nil }
             if !final && !checked { put(.resolutionCheck, nil, "call in progress") }
             else { put(.resolutionCheck, checked ? 1 : 0, checked ? "checked resolution or stated next steps" : "no resolution check") }
         }
 
         let closed = agent.suffix(2).contains { $0.cues["closing"] != nil }
-        if !final && !closed { put(.closing, nil, "call in progress") } else { put(.closing, closed ? 1 : 0, closed ? "closing phrase" : "no closing") }
+        if transferred && !closed { put(.closing, nil, "call transferred") }
+        else if !final && !closed { put(.closing, nil, "call in progress") } else { put(.closing, closed ? 1 : 0, closed ? "closing phrase" : "no closing") }
 
         if customer.count < 4 { put(.customerTrajectory, nil, "fewer than 4 customer turns") } else {
             let q = customerQuarters.filter { $0 != 0 }
@@ -94,7 +102,7 @@ enum AgentRubric {
 
         let applicable = items.filter { $0.result != "na" }
         let denom = applicable.map(\.weight).reduce(0, +)
-        guard denom > 0 else { return AgentScoreDetail(score: 3, percent: nil, items: items) }
+        guard denom > 0 else { return AgentScoreDetail(score: nil, percent: nil, items: items) }
         let pct = round3(applicable.map(\.earned).reduce(0, +) / Double(denom) * 100)
         let score = pct < 40 ? 1 : (pct < 55 ? 2 : (pct < 70 ? 3 : (pct < 85 ? 4 : 5)))
         return AgentScoreDetail(score: score, percent: pct, items: items)

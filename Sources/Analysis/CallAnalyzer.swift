@@ -2,7 +2,7 @@
 import Foundation
 
 public struct CallAnalyzer: Sendable {
-    public static let version = "analysis-1.0.0"
+    public static let version = "analysis-2.0.0"
     public let configuration: AnalysisConfiguration
     let dictionary: [CompiledEntry]
     let digest: String
@@ -80,8 +80,9 @@ extension CallAnalyzer {
         return out
     }
 
-    func analyze(_ f: [UtteranceFeatures], final: Bool) -> AnalysisSnapshot? {
+    func analyze(_ cached: [UtteranceFeatures], final: Bool) -> AnalysisSnapshot? {
         let t = configuration.thresholds
+        let f = CallContext.adjusted(cached)
         let words = f.map(\.tokenized.wordCount).reduce(0, +)
         guard words >= t.minWords else { return nil }
         let language = Self.callLanguage(f)
@@ -107,7 +108,7 @@ extension CallAnalyzer {
         let rubric = AgentRubric.evaluate(f, config: configuration, final: final,
                                           transferred: types.contains("transfer") || types.contains("multiple_transfers"),
                                           timing: timing, customerQuarters: cq)
-        let summary = Summaries.build(f, status: status)
+        let summary = CallSummary.build(f, status: status, issues: issues, mentions: mentions)
 
         let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
         let customerTalk = f.filter { $0.utterance.speaker == .customer }.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
@@ -124,8 +125,8 @@ extension CallAnalyzer {
                                             agentTalkMs: ProcessIssueDetectors.ms(agentTalk), customerTalkMs: ProcessIssueDetectors.ms(customerTalk),
                                             nonTalkMs: timing.nonTalkMs, interruptions: timing.interruptions,
                                             agentInterruptions: timing.agentInterruptions))
-        return AnalysisSnapshot(summary: Summaries.render(summary, language: language), sentiment: label, emotion: emotion,
-                                agentScore: rubric.score, processIssues: Self.flatIssues(issues),
+        return AnalysisSnapshot(summary: CallSummary.render(summary, language: language), sentiment: label, emotion: emotion,
+                                agentScoreIfKnown: rubric.score, processIssues: Self.flatIssues(issues),
                                 repeatedProblems: Self.flatClusters(clusters), marketingMentions: Self.flatMentions(mentions),
                                 detail: detail)
     }

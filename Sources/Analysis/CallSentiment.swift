@@ -12,9 +12,14 @@ enum CallSentiment {
     }
 
     /// Turns that speak for the customer: customer turns, or every turn when the call is mono (no roles).
+    /// On mono calls, turns that read as the agent's (CallContext.agentLike) are left out, unless that leaves nothing.
     static func customerTurns(_ f: [UtteranceFeatures]) -> [UtteranceFeatures] {
         let c = f.filter { $0.utterance.speaker == .customer }
-        return c.isEmpty ? f.filter { $0.utterance.speaker == .unknown } : c
+        guard c.isEmpty else { return c }
+        let unknown = f.filter { $0.utterance.speaker == .unknown }
+        let firstIndex = unknown.first?.utterance.index
+        let customerLike = unknown.filter { !CallContext.agentLike($0, first: $0.utterance.index == firstIndex) }
+        return customerLike.isEmpty ? unknown : customerLike
     }
 
     /// 100·tanh(0.75·Σ valence·relpos) from Genesys, kept on [-1, 1].

@@ -26,7 +26,13 @@ enum EmotionRules {
         }
         // Worry is more specific than a bare "still"/"again", so anxiety is checked first.
         if !anxiety.isEmpty { return ("anxious", anxiety) }
-        if !frustration.isEmpty && (minCompound < -0.05 || repeatedOpen) { return ("frustrated", frustration) }
+        // Bare "again"/"still"/"yine" also open neutral problem statements, so alone they need clearly negative words.
+        let weak: Set<String> = ["again", "still", "waiting", "waited", "yine", "hala", "hâlâ", "tekrar", "bekliyorum", "bekledim"]
+        let strongFrustration = frustration.filter { !weak.contains($0.cue) }
+        if !strongFrustration.isEmpty && (minCompound < -0.05 || repeatedOpen) { return ("frustrated", frustration) }
+        // "I'm still not sure I understand" is confusion; the bare "still" must not turn it into frustration.
+        if !confusion.isEmpty && strongFrustration.isEmpty { return ("confused", confusion) }
+        if !frustration.isEmpty && (minCompound <= -0.35 || repeatedOpen) { return ("frustrated", frustration) }
         if !confusion.isEmpty { return ("confused", confusion) }
         if !disappointment.isEmpty { return ("disappointed", disappointment) }
         if !anger.isEmpty { return ("frustrated", anger) }

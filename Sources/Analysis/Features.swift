@@ -9,6 +9,7 @@ struct UtteranceFeatures: Equatable, Sendable {
     var contentStems: [String]  // sorted, unique: for repeated-problem similarity
     var concepts: [String]      // sorted concept keys
     var mentions: [MarketingMention]
+    var finishedAction: String? = nil  // CallContext.detectCompletedAction
 }
 
 enum FeatureExtractor {
@@ -20,6 +21,8 @@ enum FeatureExtractor {
         ("unhelpful", Cues.unhelpful), ("polite", Cues.polite), ("rude", Cues.rude), ("greeting", Cues.greeting),
         ("introduction", Cues.introduction), ("resolutionCheck", Cues.resolutionCheck), ("closing", Cues.closing),
         ("outcome", Cues.outcome), ("nextStep", Cues.nextStep), ("callback", Cues.callback), ("customerResolved", Cues.customerResolved),
+        ("escalationRefused", Cues.escalationRefused), ("escalationAccepted", Cues.escalationAccepted),
+        ("pendingWork", Cues.pendingWork), ("acknowledged", Cues.acknowledged), ("sarcasmMarker", Cues.sarcasmMarker), ("retention", Cues.retention), ("decline", Cues.decline),
         ("anger", Cues.anger), ("frustration", Cues.frustration), ("anxiety", Cues.anxiety),
         ("confusion", Cues.confusion), ("disappointment", Cues.disappointment), ("gratitude", Cues.gratitude),
     ]
@@ -31,6 +34,8 @@ enum FeatureExtractor {
         for (name, list) in cueSets {
             if let m = list.match(tok.tokens, language: lang) { cues[name] = m }
         }
+        if cues["problem"] == nil, let m = CallContext.grammaticalProblem(tok, language: lang) { cues["problem"] = m }
+        if cues["churn"] == nil, let m = CallContext.movingToNamedCompany(u.text, tok, language: lang) { cues["churn"] = m }
         let stop = lang == "tr" ? Stopwords.tr : Stopwords.en
         var stems = Set<String>()
         for t in tok.tokens where t.base.count >= 3 && !stop.contains(t.base) && !t.base.allSatisfy(\.isNumber)
@@ -41,10 +46,12 @@ enum FeatureExtractor {
         for t in tok.tokens {
             for (key, prefixes) in Concepts.table where prefixes.contains(where: { t.base.hasPrefix($0) }) { concepts.insert(key) }
         }
-        return UtteranceFeatures(utterance: u, tokenized: tok,
+        var features = UtteranceFeatures(utterance: u, tokenized: tok,
                                  sentiment: SentimentScorer.score(tok, language: lang),
                                  cues: cues, contentStems: stems.sorted(), concepts: concepts.sorted(),
                                  mentions: MentionMatcher.find(u, tok.tokens, dictionary))
+        features.finishedAction = CallContext.detectCompletedAction(features)
+        return features
     }
 }
 

@@ -7,7 +7,8 @@
 //   issues: type, type | none                  (exact set of process-issue types, final analysis)
 //   repeated: <number of clusters>
 //   mentions: id, id | none                    (exact set of dictionary ids)
-//   agent: <min>-<max>
+//   agent: <min>-<max> | unknown                (unknown: no agent turns to judge, e.g. mono)
+//   split: tune|check                          (development set half; not an expectation)
 //   status: resolved|unresolved|transferred|escalated
 //   A|C|U <start> <end> | text                 (agent, customer, unknown speaker)
 import Foundation
@@ -17,6 +18,8 @@ public struct GoldCall: Sendable, Equatable {
     public var language: String
     public var expect: [String: String]
     public var utterances: [TranscriptUtterance]
+    /// "tune" or "check" in the development set; empty for sets without a split.
+    public var split: String = ""
 }
 
 public enum GoldSetError: Error, CustomStringConvertible, Equatable {
@@ -51,6 +54,10 @@ public enum GoldSet {
                 let key = line[..<colon].trimmingCharacters(in: .whitespaces)
                 let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
                 if key == "lang" { calls[calls.count - 1].language = value }
+                else if key == "split" {
+                    guard value == "tune" || value == "check" else { throw GoldSetError.badLine(line: n + 1, text: line, reason: "split must be tune or check") }
+                    calls[calls.count - 1].split = value
+                }
                 else if fields.contains(key) { calls[calls.count - 1].expect[key] = value }
                 else { throw GoldSetError.badLine(line: n + 1, text: line, reason: "unknown key \(key)") }
             } else {
@@ -91,7 +98,7 @@ public enum GoldEvaluation {
         case "issues": let t = Set(snap.detail.processIssues.map(\.type)).subtracting(["unresolved_end"]).sorted(); return t.isEmpty ? "none" : t.joined(separator: ", ")
         case "repeated": return String(snap.detail.repeatedProblems.count)
         case "mentions": let t = Set(snap.detail.marketingMentions.map(\.id)).sorted(); return t.isEmpty ? "none" : t.joined(separator: ", ")
-        case "agent": return String(snap.agentScore)
+        case "agent": return snap.agentScoreIfKnown.map(String.init) ?? "unknown"
         case "status": return snap.detail.summary.status
         default: return ""
         }
@@ -101,6 +108,7 @@ public enum GoldEvaluation {
         switch field {
         case "issues", "mentions": return set(expected) == set(observed)
         case "agent":
+            if expected == "unknown" || observed == "unknown" { return expected == observed }
             let r = expected.split(separator: "-").compactMap { Int($0) }
             guard let v = Int(observed), let lo = r.first else { return false }
             return v >= lo && v <= (r.last ?? lo)

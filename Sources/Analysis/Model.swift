@@ -21,11 +21,46 @@ public struct AnalysisSnapshot: Codable, Equatable, Sendable {
     public var summary: String
     public var sentiment: String
     public var emotion: String
-    public var agentScore: Int
+    /// 1–5, or nil when there is nothing to judge the agent on (no agent turns: mono calls, roles unknown).
+    public var agentScoreIfKnown: Int?
     public var processIssues: String
     public var repeatedProblems: String
     public var marketingMentions: String
     public var detail: AnalysisDetail
+
+    /// The flat score for consumers that cannot show "unknown" yet (the seed event and the CSV column render an
+    /// integer): 3 when unknown. New code should read `agentScoreIfKnown`; `seedJSON()` writes null.
+    public var agentScore: Int { agentScoreIfKnown ?? 3 }
+
+    enum CodingKeys: String, CodingKey {
+        case summary, sentiment, emotion, agentScore, processIssues, repeatedProblems, marketingMentions, detail
+    }
+
+    public init(summary: String, sentiment: String, emotion: String, agentScoreIfKnown: Int?, processIssues: String,
+                repeatedProblems: String, marketingMentions: String, detail: AnalysisDetail) {
+        self.summary = summary; self.sentiment = sentiment; self.emotion = emotion; self.agentScoreIfKnown = agentScoreIfKnown
+        self.processIssues = processIssues; self.repeatedProblems = repeatedProblems; self.marketingMentions = marketingMentions
+        self.detail = detail
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(summary: try c.decode(String.self, forKey: .summary), sentiment: try c.decode(String.self, forKey: .sentiment),
+                  emotion: try c.decode(String.self, forKey: .emotion), agentScoreIfKnown: try c.decodeIfPresent(Int.self, forKey: .agentScore),
+                  processIssues: try c.decode(String.self, forKey: .processIssues),
+                  repeatedProblems: try c.decode(String.self, forKey: .repeatedProblems),
+                  marketingMentions: try c.decode(String.self, forKey: .marketingMentions),
+                  detail: try c.decode(AnalysisDetail.self, forKey: .detail))
+    }
+
+    // Written by hand so an unknown score is an explicit `"agent_score": null`, not a missing key.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(summary, forKey: .summary); try c.encode(sentiment, forKey: .sentiment); try c.encode(emotion, forKey: .emotion)
+        try c.encode(agentScoreIfKnown, forKey: .agentScore)
+        try c.encode(processIssues, forKey: .processIssues); try c.encode(repeatedProblems, forKey: .repeatedProblems)
+        try c.encode(marketingMentions, forKey: .marketingMentions); try c.encode(detail, forKey: .detail)
+    }
 
     /// The seed's `analysis` object plus `detail`: snake_case keys, sorted, numbers rounded to 3 decimals upstream.
     public func seedJSON() -> String {
@@ -54,13 +89,28 @@ public struct AnalysisDetail: Codable, Equatable, Sendable {
     public var conversation: ConversationStats
 }
 
+/// Facts the summary sentence is rendered from (keys, not prose, so any language can be rendered from them).
 public struct SummaryDetail: Codable, Equatable, Sendable {
+    /// Topic key (CallSummary.topics), nil when none was recognised.
     public var issue: String?
-    public var keyPoints: [String]
+    /// complaint | question | request | none
+    public var issueKind: String
+    /// What the agent did, in call order: verified, hold, case_logged, transferred, escalated, retention_offer…
+    public var tried: [String]
+    /// The finished action, when there was one: refund_issued, service_reset…
     public var outcome: String?
-    public var nextSteps: [String]
+    public var commitments: [Commitment]
+    /// churn or churn:<competitors>, escalation, escalation_declined, complaint_threat, repeat_contact, ended_dissatisfied
+    public var risks: [String]
     /// resolved | unresolved | transferred | escalated | in_progress
     public var status: String
+}
+
+public struct Commitment: Codable, Equatable, Sendable {
+    /// callback | result_due | follow_up
+    public var what: String
+    /// The time as said ("by thursday", "yarın saat onda"); nil when none was said.
+    public var when: String?
 }
 
 public struct TurnSentiment: Codable, Equatable, Sendable {
@@ -107,10 +157,19 @@ public struct RubricItemResult: Codable, Equatable, Sendable {
 }
 
 public struct AgentScoreDetail: Codable, Equatable, Sendable {
-    public var score: Int
+    /// nil when no agent turn exists to judge (mono or roles unknown): unknown, never an invented middle score.
+    public var score: Int?
     /// Σ earned / Σ applicable weights × 100; nil when no item applied.
     public var percent: Double?
     public var items: [RubricItemResult]
+
+    enum CodingKeys: String, CodingKey { case score, percent, items }
+    public init(score: Int?, percent: Double?, items: [RubricItemResult]) { self.score = score; self.percent = percent; self.items = items }
+    // By hand: unknown score and percent are explicit nulls, so a reader sees "unknown" rather than a missing field.
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(score, forKey: .score); try c.encode(percent, forKey: .percent); try c.encode(items, forKey: .items)
+    }
 }
 
 public struct ProcessIssue: Codable, Equatable, Sendable {

@@ -72,12 +72,17 @@ enum ProcessIssueDetectors {
             }
         }
 
-        let transfers = agentOrAll.filter { $0.cues["transfer"] != nil }
-        if transfers.count >= 2 { add("multiple_transfers", "high", transfers, transfers.map { $0.cues["transfer"]! }.joined(separator: "; ")) }
-        else if let x = transfers.first { add("transfer", "low", [x], x.cues["transfer"]!) }
+        // One transfer is often said over several turns ("that's billing", "I'll put you through", "connecting you now");
+        // a second transfer needs a new agent in between (a greeting or introduction after the first one).
+        let groups = transferGroups(agentOrAll)
+        if groups.count >= 2 { add("multiple_transfers", "high", groups.flatMap { $0 }, groups.map { $0[0].cues["transfer"]! }.joined(separator: "; ")) }
+        else if let g = groups.first { add("transfer", "low", g, g.map { $0.cues["transfer"]! }.joined(separator: "; ")) }
 
         let esc = customerOrAll.filter { $0.cues["escalation"] != nil }
-        if !esc.isEmpty { add("escalation_request", "high", esc, esc[0].cues["escalation"]!) }
+        if let first = esc.first {
+            let answer = escalationAnswer(f, after: first)
+            add("escalation_request", "high", esc, esc[0].cues["escalation"]! + (answer == .refused ? " (agent declined)" : ""))
+        }
 
         let vfail = agentOrAll.filter { $0.cues["verificationFail"] != nil }
         if !vfail.isEmpty { add("verification_failure", "medium", vfail, vfail[0].cues["verificationFail"]!) }
@@ -96,12 +101,38 @@ enum ProcessIssueDetectors {
         let callbacks = agentOrAll.filter { $0.cues["callback"] != nil }
         if !callbacks.isEmpty { add("callback_promised", "low", callbacks, callbacks[0].cues["callback"]!) }
 
-        if final && status == "unresolved" {
+        if final && (status == "unresolved" || status == "in_progress") {
             let lastCustomer = customerOrAll.suffix(1)
             add("unresolved_end", (customerQuarters.last ?? 0) < 0 ? "high" : "medium", Array(lastCustomer.isEmpty ? f.suffix(1) : lastCustomer),
                 "no resolution confirmed")
         }
         issues.sort { ($0.startMs, $0.type) < ($1.startMs, $1.type) }
         return (issues, Timing(interruptions: interruptions, agentInterruptions: agentInterruptions, nonTalkMs: ms(nonTalk)))
+    }
+
+    static func transferGroups(_ agentSide: [UtteranceFeatures]) -> [[UtteranceFeatures]] {
+        var groups: [[UtteranceFeatures]] = []
+        var newAgentSinceLast = true
+        for a in agentSide {
+            // "I can't put you through to a supervisor" declines a transfer; it is not one.
+            if a.cues["transfer"] != nil && a.cues["escalationRefused"] == nil {
+                if newAgentSinceLast || groups.isEmpty { groups.append([a]) } else { groups[groups.count - 1].append(a) }
+                newAgentSinceLast = false
+            } else if !groups.isEmpty && (a.cues["greeting"] != nil && a.cues["introduction"] != nil) {
+                newAgentSinceLast = true
+            }
+        }
+        return groups
+    }
+
+    enum EscalationAnswer { case accepted, refused, none }
+
+    /// How the agent side answered the first request for a manager: the first accepting or declining turn after it wins.
+    static func escalationAnswer(_ f: [UtteranceFeatures], after request: UtteranceFeatures) -> EscalationAnswer {
+        for x in f where x.utterance.speaker != .customer && x.utterance.start >= request.utterance.start && x.utterance.index != request.utterance.index {
+            if x.cues["escalationRefused"] != nil { return .refused }
+            if x.cues["escalationAccepted"] != nil { return .accepted }
+        }
+        return .none
     }
 }

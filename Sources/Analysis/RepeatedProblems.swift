@@ -12,7 +12,10 @@ enum RepeatedProblems {
 
     static func clusters(_ f: [UtteranceFeatures]) -> [ProblemCluster] {
         let customer = CallSentiment.customerTurns(f)
-        let units = customer.filter { $0.cues["problem"] != nil || $0.sentiment.compound <= -0.3 }
+        // The customer's opening statement is the complaint a later "as I told your colleague" repeats, even when
+        // its words carry no cue of their own.
+        let opening = customer.first { $0.tokenized.questionMarks == 0 && $0.tokenized.wordCount >= 4 }?.utterance.index
+        let units = customer.filter { $0.cues["problem"] != nil || $0.sentiment.compound <= -0.3 || $0.utterance.index == opening }
             .map { Unit(f: $0, stems: Set($0.contentStems)) }
         var groups: [[Unit]] = []
         for u in units {
@@ -25,7 +28,9 @@ enum RepeatedProblems {
             let separated = turns.count >= 2 && agentIdx.contains { $0 > turns.first! && $0 < turns.last! }
             let crossCall = g.contains { $0.f.cues["crossCall"] != nil }
             let repeatCue = g.contains { $0.f.cues["repeatInfo"] != nil }
-            guard separated || crossCall || (repeatCue && turns.count >= 2) else { continue }
+            // A lone "every time I call…" is a complaint about the service; it names a repeat problem only when it states one.
+            let crossCallProblem = g.contains { $0.f.cues["crossCall"] != nil && $0.f.cues["problem"] != nil }
+            guard separated || crossCallProblem || (repeatCue && turns.count >= 2) else { continue }
             let leader = g[0].f
             let conceptCounts = Dictionary(grouping: g.flatMap(\.f.concepts), by: { $0 }).mapValues(\.count)
             let concept = conceptCounts.keys.sorted { (conceptCounts[$0]!, $1) > (conceptCounts[$1]!, $0) }.first

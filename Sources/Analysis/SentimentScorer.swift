@@ -42,7 +42,9 @@ enum SentimentScorer {
                 let overlay = mode == .callCenter ? SentimentLexicons.enOverlay[t.text] : nil
                 guard let base = overlay ?? SentimentLexicons.vader[t.text] ?? SentimentLexicons.vader[t.base], base != 0 else { continue }
                 v = base
-                negated = (max(0, i - 3)..<i).contains { tokens[$0].clause == t.clause && isEnglishNegator(tokens[$0].text) }
+                // A turn-initial "no"/"nope" answers the agent ("no all good thanks" without ASR commas); it negates nothing.
+                negated = (max(0, i - 3)..<i).contains { tokens[$0].clause == t.clause && isEnglishNegator(tokens[$0].text)
+                    && !($0 == 0 && (tokens[$0].text == "no" || tokens[$0].text == "nope")) }
             }
             // Boosters/dampeners up to 3 tokens back.
             let boosters = isTurkish ? SentimentLexicons.trBoosters : SentimentLexicons.enBoosters
@@ -108,6 +110,10 @@ enum SentimentScorer {
 
     /// "memnun değilim", "sorun yok", "yardımcı olmadınız": negation carried by the next word(s).
     static func turkishNegatedAfter(_ tokens: [Token], _ i: Int) -> Bool {
+        // "memnun kaldım diyemem": a negated verb of saying denies the praise before it.
+        for k in (i + 1)..<min(tokens.count, i + 4) where tokens[k].clause == tokens[i].clause {
+            if ["diyeme", "söyleyeme", "diyemeyece"].contains(where: { tokens[k].text.hasPrefix($0) }) { return true }
+        }
         var j = i + 1
         while j < tokens.count && j <= i + 2 {
             let w = tokens[j].text

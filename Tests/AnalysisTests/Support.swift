@@ -5,6 +5,15 @@ enum Fixtures {
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Fixtures/analysis")
 
+    /// The generated development set (both halves); `split` says which half a call is in.
+    static func dev() throws -> [GoldCall] {
+        var calls: [GoldCall] = []
+        for name in ["dev-en.txt", "dev-tr.txt"] {
+            calls += try GoldSet.parse(String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8))
+        }
+        return calls
+    }
+
     static func gold() throws -> [GoldCall] {
         var calls: [GoldCall] = []
         for name in ["gold-en.txt", "gold-tr.txt"] {

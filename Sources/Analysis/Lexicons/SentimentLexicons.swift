@@ -31,6 +31,9 @@ enum SentimentLexicons {
         ("sorry to hear", 0), ("happy to help", 1.4), ("have a nice day", 1.0), ("have a great day", 1.0),
         ("speak to a manager", -1.5), ("speak to your manager", -1.5), ("never arrived", -2.0),
         ("hasn't arrived", -1.6), ("not happy", -2.2), ("not good", -2.0), ("let me check", 0), ("make sense", 0),
+        ("keep waiting", -1.5), ("same story", -1.5), ("nothing changes", -1.8), ("tired of", -2.0), ("sick of", -2.5),
+        ("chasing", -1.2), ("not helping", -2.0), ("for nothing", -1.5), ("outrageous", -2.8), ("disgrace", -2.8),
+        ("appalling", -2.8), ("shocking", -2.2), ("joke", -1.5), ("not much help", -1.8), ("weren't much help", -1.8), ("wasn't much help", -1.8),
     ].map { (Cue($0.0), $0.1) }
 
     /// Turkish stems, matched as the longest lexicon prefix of the token. Suffix-negation is detected after the stem.
@@ -55,7 +58,9 @@ enum SentimentLexicons {
         ("vakit kaybı", -2.5), ("zaman kaybı", -2.5), ("üçüncü kez", -2.0), ("kaçıncı kez", -2.0), ("kaç kere", -1.8),
         ("söyledim zaten", -1.5), ("zaten söyledim", -1.5), ("fazla ücret*", -2.0), ("yazıklar olsun", -3.0),
         ("yeter artık", -2.5), ("sorun değil", 1.0), ("sorun yok", 1.0), ("problem değil", 1.0), ("problem yok", 1.0),
-        ("kusura bakmayın", 0), ("rica ederim", 1.0), ("iyi ki", 1.5), ("ne yazık ki", -1.0),
+        ("kusura bakmayın", 0), ("rica ederim", 1.0),
+        ("beklemeye devam", -1.5), ("aynı hikaye", -1.5), ("hiçbir şey değişmiyor", -1.8), ("yoruldum", -2.0), ("kovala*", -1.2),
+        ("saçmalık", -2.8), ("komedi", -1.5), ("usandım", -2.5), ("yardımcı olmuyorsunuz", -2.0), ("hiçbir şey için", -1.5), ("iyi ki", 1.5), ("ne yazık ki", -1.0),
     ].map { (Cue($0.0), $0.1) }
 
     static let enNegators: Set<String> = ["not", "never", "no", "nothing", "nobody", "none", "neither", "nor", "cannot",

@@ -1,58 +1,93 @@
-// bench-analysis: accuracy per field on the gold set, our sentiment vs plain VADER, and live
+// bench-analysis: accuracy per field and language on the old gold set and on both halves of the
+// development set, plain VADER sentiment as the anchor, end-of-call analysis time per call, and live
 // throughput (utterances/s when re-analysing after every utterance, as the pipeline does).
 // Usage: bench-analysis [fixture-dir] [--misses] [--rounds N]
+// --misses lists misses of the old gold set and the tuning half only: check-half failures are never
+// printed, so nobody writes rules from them.
 import Analysis
 import Foundation
 
 var args = Array(CommandLine.arguments.dropFirst())
 let showMisses = args.contains("--misses")
-var rounds = 20
+var rounds = 5
 if let r = args.firstIndex(of: "--rounds"), r + 1 < args.count, let n = Int(args[r + 1]) { rounds = n; args.removeSubrange(r...(r + 1)) }
+// --show ID: the full final analysis of one old-gold or tuning-half call (never a check-half call).
+var showId: String? = nil
+if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r + 1]; args.removeSubrange(r...(r + 1)) }
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
-var calls: [GoldCall] = []
-for name in ["gold-en.txt", "gold-tr.txt"] {
-    let url = dir.appendingPathComponent(name)
-    guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-        FileHandle.standardError.write(Data("cannot read \(url.path); run from the repository root or pass the fixture directory\n".utf8)); exit(2)
+func load(_ names: [String]) -> [GoldCall] {
+    var calls: [GoldCall] = []
+    for name in names {
+        let url = dir.appendingPathComponent(name)
+        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
+            FileHandle.standardError.write(Data("cannot read \(url.path); run from the repository root or pass the fixture directory\n".utf8)); exit(2)
+        }
+        do { calls += try GoldSet.parse(text) } catch { FileHandle.standardError.write(Data("\(name): \(error)\n".utf8)); exit(2) }
     }
-    do { calls += try GoldSet.parse(text) } catch { FileHandle.standardError.write(Data("\(name): \(error)\n".utf8)); exit(2) }
+    return calls
 }
+let gold = load(["gold-en.txt", "gold-tr.txt"])
+let dev = load(["dev-en.txt", "dev-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
-let report = GoldEvaluation.evaluate(calls, analyzer: analyzer)
-print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
-print("gold set: \(calls.count) calls (\(calls.filter { $0.language == "tr" }.count) Turkish)")
-for s in report.fields {
-    print(String(format: "  %-26@ %3d/%-3d  %.3f", s.field as NSString, s.correct, s.total, s.accuracy))
+if let id = showId {
+    guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
+    for u in call.utterances { print("\(u.speaker.rawValue.prefix(1)) \(u.start)-\(u.end) | \(u.text)") }
+    print(analyzer.finalAnalysis(call.utterances)?.seedJSON() ?? "no analysis (< 5 words)")
+    exit(0)
 }
-let v = report.plainVaderSentiment
-print(String(format: "  %-26@ %3d/%-3d  %.3f", v.field as NSString, v.correct, v.total, v.accuracy))
-if showMisses { for m in report.misses { print("  miss: \(m)") } }
+print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
+print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count))")
 
-// Throughput: incremental live updates over every call, `rounds` times.
-let allUtterances = calls.map(\.utterances.count).reduce(0, +)
+let columns = GoldSet.fields + ["VADER"]
+print("\n" + "set".padding(toLength: 12, withPad: " ", startingAt: 0) + "lang calls " + columns.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
+var allMisses: [String] = []
+for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.filter { $0.split == "tune" }, true),
+                                   ("dev check", dev.filter { $0.split == "check" }, false)] {
+    for lang in ["en", "tr"] {
+        let subset = calls.filter { $0.language == lang }
+        guard !subset.isEmpty else { continue }
+        let report = GoldEvaluation.evaluate(subset, analyzer: analyzer)
+        var row = name.padding(toLength: 12, withPad: " ", startingAt: 0) + lang + "   " + String(format: "%4d  ", subset.count)
+        for s in report.fields + [report.plainVaderSentiment] {
+            row += (s.total == 0 ? "-" : String(format: "%.2f", s.accuracy)).padding(toLength: 10, withPad: " ", startingAt: 0)
+        }
+        print(row)
+        if printMisses { allMisses += report.misses.map { "\(name): \($0)" } }
+    }
+}
+if showMisses { for m in allMisses { print("  miss: \(m)") } }
+
 let clock = ContinuousClock()
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
+let everything = gold + dev
+// End-of-call analysis, the one the server writes into the CSV.
+let finalElapsed = clock.measure { for _ in 0..<rounds { for call in everything { _ = analyzer.finalAnalysis(call.utterances) } } }
+let perCall = seconds(finalElapsed) / Double(rounds * everything.count)
+let meanUtterances = Double(everything.map(\.utterances.count).reduce(0, +)) / Double(everything.count)
+print(String(format: "\nfinal analysis: %.3f ms per call (mean %.1f utterances, %d calls × %d rounds)", perCall * 1000, meanUtterances, everything.count, rounds))
+
+// Throughput: incremental live updates over every call.
+let allUtterances = everything.map(\.utterances.count).reduce(0, +)
 let elapsed = clock.measure {
     for _ in 0..<rounds {
-        for call in calls {
+        for call in everything {
             var state = AnalysisState()
             for k in call.utterances.indices { _ = analyzer.update(&state, transcript: Array(call.utterances[0...k])) }
         }
     }
 }
-let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
 print(String(format: "live throughput: %.0f utterances/s (%d utterances × %d rounds, incremental update after each)",
-             Double(allUtterances * rounds) / seconds, allUtterances, rounds))
+             Double(allUtterances * rounds) / seconds(elapsed), allUtterances, rounds))
 // A long call: 200 utterances, the cost of the last update dominates.
 var long: [TranscriptUtterance] = []
 for i in 0..<200 {
-    let source = calls[i % calls.count].utterances[0]
+    let source = everything[i % everything.count].utterances[1]
     let speaker: SpeakerRole = i % 2 == 0 ? .agent : .customer
     let start = Double(i) * 5
     long.append(TranscriptUtterance(index: i, speaker: speaker, language: source.language, start: start, end: start + 4, text: source.text))
 }
 var state = AnalysisState()
 let longElapsed = clock.measure { for k in long.indices { _ = analyzer.update(&state, transcript: Array(long[0...k])) } }
-let ls = Double(longElapsed.components.seconds) + Double(longElapsed.components.attoseconds) / 1e18
-print(String(format: "200-utterance call: %.1f ms total, %.2f ms per update on average", ls * 1000, ls * 1000 / 200))
+print(String(format: "200-utterance call: %.1f ms total, %.2f ms per update on average", seconds(longElapsed) * 1000, seconds(longElapsed) * 1000 / 200))

@@ -1,0 +1,40 @@
+import Testing
+@testable import Analysis
+
+@Suite struct SummaryTests {
+    @Test func englishSummaryIsBuiltFromFactsNotQuotes() {
+        let s = analyzer.finalAnalysis(transcript("en", [("A", 0, 3, "Hello, Acme Mobile, this is Jo."),
+            ("C", 3.5, 8, "hi uh my bill is way too high this month"), ("A", 8.5, 12, "Can I take your date of birth to verify?"),
+            ("C", 12.5, 14, "Fourth of May 1980."), ("A", 14.5, 19, "Thanks. I'll ask billing to check and call you back by Friday."),
+            ("C", 19.5, 22, "Okay. If not I'm switching to Vodafone.")]))!
+        #expect(s.summary.hasPrefix("The customer called about a bill."))
+        #expect(s.summary.contains("verified the caller"))
+        #expect(s.summary.contains("Outcome: not resolved."))
+        #expect(s.summary.contains("a callback by friday"))
+        #expect(s.summary.contains("churn (Vodafone)"))
+        #expect(!s.summary.contains("uh my bill"), "no customer sentence is quoted")
+    }
+
+    @Test func turkishSummaryIsInTurkish() {
+        let s = analyzer.finalAnalysis(transcript("tr", [("A", 0, 3, "Merhaba, Acme destek, ben Ece."),
+            ("C", 3.5, 8, "İade ettiğim ayakkabının parası hâlâ yatmadı."), ("A", 8.5, 12, "Kusura bakmayın, iadenizi şimdi başlattım, üç iş günü içinde hesabınızda olur."),
+            ("C", 12.5, 15, "Çok teşekkürler, harika.")]))!
+        #expect(s.summary.hasPrefix("Müşteri iade nedeniyle aradı."))
+        #expect(s.summary.contains("Temsilci iade başlattı."))
+        #expect(s.summary.contains("Sonuç: çözüldü."))
+        #expect(s.summary.contains("Taahhüt: üç iş günü içinde iade."))
+    }
+
+    @Test func timeExpressions() {
+        #expect(TimeExpressions.find("Someone will ring you within twenty-four hours.", language: "en") == "within twenty-four hours")
+        #expect(TimeExpressions.find("I'll call you tomorrow at ten.", language: "en") == "tomorrow at ten")
+        #expect(TimeExpressions.find("Ekibimiz cuma öğleden sonraya kadar dönüş yapacak.", language: "tr") == "cuma öğleden sonraya kadar")
+        #expect(TimeExpressions.find("Yarın saat onda sizi arayacağım.", language: "tr") == "yarın saat onda")
+        #expect(TimeExpressions.find("Pazaryeri'ne hoş geldiniz.", language: "tr") == nil)
+        #expect(TimeExpressions.find("Thanks for calling.", language: "en") == nil)
+    }
+
+    @Test func longNumbersAreMaskedInFlatFields() {
+        #expect(Summaries.clip("account 55218340 please") == "account ######## please")
+    }
+}
