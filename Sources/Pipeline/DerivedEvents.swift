@@ -29,7 +29,8 @@ public enum DerivedEvents {
             ("summary", .string(snapshot.summary)),
             ("sentiment", .string(snapshot.sentiment)),
             ("emotion", .string(snapshot.emotion)),
-            ("agent_score", .int(Int64(snapshot.agentScore))),
+            // Unknown (no agent turns to judge, e.g. a mono call) is said as null, not as a made-up 3.
+            ("agent_score", snapshot.agentScoreIfKnown.map { .int(Int64($0)) } ?? .null),
             ("process_issues", .string(snapshot.processIssues)),
             ("repeated_problems", .string(snapshot.repeatedProblems)),
             ("marketing_mentions", .string(snapshot.marketingMentions)),

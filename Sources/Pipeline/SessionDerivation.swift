@@ -64,7 +64,7 @@ extension DerivedSession {
             row.summary = analysis.summary
             row.sentiment = analysis.sentiment
             row.emotion = analysis.emotion
-            row.agentScore = String(analysis.agentScore)
+            row.agentScore = analysis.agentScoreIfKnown.map(String.init) ?? ""
             row.processIssues = analysis.processIssues
             row.repeatedProblems = analysis.repeatedProblems
             row.marketingMentions = analysis.marketingMentions
