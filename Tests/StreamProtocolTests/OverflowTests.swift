@@ -9,13 +9,6 @@ import Testing
         sent(events).compactMap { json($0) }.first { $0["type"]?.stringValue == "disconnect" }?["parameters"]?["info"]?.stringValue
     }
 
-    func openedStage(_ client: inout AudioHookClient) -> AudioHookStage {
-        var stage = AudioHookStage(sessionIdHeader: client.id, organizationHeader: client.org)
-        _ = stage.receive(text: client.open())
-        client.serverseq = 1
-        return stage
-    }
-
     @Test func aPositionBeyondOneHundredYearsIsAProtocolErrorNotACrash() {
         var stage = ProtocolStage(dialect: .audiohook, headers: [:])
         let events = stage.receive(text: Self.hugePositionOpen)
@@ -26,7 +19,7 @@ import Testing
 
     @Test func aDiscardedGapOfSixtyYearsCountsButTheNextOnePastTheLimitDisconnects() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         let first = stage.receive(text: client.message("discarded", #"{"start":"PT0S","discarded":"PT2000000000S"}"#))
         #expect(first == [.gap(start: 0, duration: 16_000_000_000_000)])
         let second = stage.receive(text: client.message("discarded", #"{"start":"PT0S","discarded":"PT2000000000S"}"#))
@@ -37,7 +30,7 @@ import Testing
 
     @Test func resumedWithAHugeGapIsRefusedWithoutTrapping() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         _ = stage.receive(text: client.message("paused"))
         let events = stage.receive(text: client.message("resumed", #"{"start":"PT0S","discarded":"PT9999999999999S"}"#))
         #expect(disconnectInfo(events) == "Client Error: Invalid Message: discarded duration exceeds the maximum of PT3155760000S (100 years)")
@@ -46,7 +39,7 @@ import Testing
 
     @Test func manyMaximalGapsNeverOverflowThePosition() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         let limit = ProtocolDuration.maximum.samples(rate: 8000)
         #expect(stage.receive(text: client.message("discarded", #"{"start":"PT0S","discarded":"PT3155759999.9S"}"#)) ==
                 [.gap(start: 0, duration: limit - 800)])
@@ -83,7 +76,7 @@ import Testing
 
     @Test func aSeqAtInt64MaxIsRefusedLikeAnyOtherJump() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         let text = #"{"version":"2","id":"\#(client.id)","type":"ping","seq":9223372036854775807,"serverseq":1,"position":"PT0S","parameters":{}}"#
         #expect(disconnectInfo(stage.receive(text: text)) == "Client Error: Invalid seq value (not monotonically increasing)")
     }

@@ -23,16 +23,19 @@ func sent(_ events: [ProtocolEvent]) -> [String] {
     events.compactMap { if case .send(let text) = $0 { return text } else { return nil } }
 }
 
+extension AudioHookClient {
+    /// A stage that has accepted this client's `open` (and sent `opened`, server seq 1).
+    mutating func openedStage() -> AudioHookStage {
+        var stage = AudioHookStage(sessionIdHeader: id, organizationHeader: org)
+        _ = stage.receive(text: open())
+        serverseq = 1
+        return stage
+    }
+}
+
 func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
 @Suite struct AudioHookStageTests {
-    func openedStage(_ client: inout AudioHookClient) -> AudioHookStage {
-        var stage = AudioHookStage(sessionIdHeader: client.id, organizationHeader: client.org)
-        _ = stage.receive(text: client.open())
-        client.serverseq = 1
-        return stage
-    }
-
     @Test func openSelectsTheFirstOfferAndNumbersMessagesLikeTheReference() {
         var client = AudioHookClient()
         var stage = AudioHookStage(sessionIdHeader: client.id, organizationHeader: client.org)
@@ -61,7 +64,7 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
     @Test func audioCountsSamplesAndGapsShiftTheTimeline() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         #expect(stage.receive(binary: [UInt8](repeating: 0xFF, count: 3200)) == [.audio([UInt8](repeating: 0xFF, count: 3200), position: 0)])
         #expect(stage.receive(binary: []) == [], "zero-length frames are accepted")
         _ = stage.receive(text: client.message("paused"))
@@ -73,7 +76,7 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
     @Test func closeWaitsForFinalEventsThenClosed() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         #expect(stage.receive(text: client.message("close", #"{"reason":"end"}"#)) == [.closeRequested(reason: "end")])
         let event = stage.event(entities: [.object([("type", .string("transcript"))])])
         #expect(event != nil, "final events may still go out while closing")
@@ -87,7 +90,7 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
     @Test func updateChangesLanguageAndIsAcknowledged() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         let events = stage.receive(text: client.message("update", #"{"language":"tr-TR"}"#))
         #expect(json(sent(events)[0])["type"] == .string("updated"))
         #expect(events.last == .languageChanged("tr-TR"))
@@ -95,7 +98,7 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
     @Test func clientErrorGetsNoReply() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         #expect(stage.receive(text: client.message("error", #"{"code":500,"message":"boom"}"#)) == [.clientError(code: 500, message: "boom")])
     }
 
@@ -148,7 +151,7 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
 
     @Test func aSecondOpenIsIgnored() {
         var client = AudioHookClient()
-        var stage = openedStage(&client)
+        var stage = client.openedStage()
         #expect(stage.receive(text: client.open()) == [])
     }
 
