@@ -15,6 +15,8 @@ enum TransportEnd: String, Sendable {
     case idleTimeout = "idle timeout"
     case shutdown = "server shutdown"
     case error = "transport error"
+    case notReading = "client not reading"
+    case protocolError = "protocol error"
 }
 
 /// What the session's single state owner (its main loop) reacts to.
@@ -22,6 +24,8 @@ private enum SessionInput: Sendable {
     case record(JournalRecord)
     case ended(TransportEnd)
     case transcribed(id: Int, Result<Transcription, any Error>)
+    /// The graceful shutdown's time is up: end without waiting any longer.
+    case shutdownDeadline
 }
 
 /// Drives one WebSocket connection. One loop owns the session core: it journals every inbound
@@ -35,6 +39,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private let pool: RecognitionWorkerPool?
     private let finishSession: @Sendable (Core, SessionHeader) throws -> URL?
     private let logger: Logger
+    private let transport: TransportControls
     private var core: Core
     private var journal: AsyncJournalWriter?
     private var buffered: [(RecordType, Int64, [UInt8])] = []
@@ -45,6 +50,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private var header: SessionHeader?
     private var socketOpen = true
     private var pending = 0
+    private var journalQueuedBytes = 0
     private(set) var journalURL: URL?
     private(set) var resultURL: URL?
 
@@ -53,12 +59,13 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     static var quietAfterOpened: UInt64 { 1_000_000_000 }
 
     init(facts: ConnectionFacts, configuration: ServerConfiguration, environment: SessionEnvironment, pool: RecognitionWorkerPool?,
-         logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader) throws -> URL?) {
+         logger: Logger, transport: TransportControls, finishSession: @escaping @Sendable (Core, SessionHeader) throws -> URL?) {
         self.facts = facts
         self.configuration = configuration
         self.components = environment.components
         self.pool = pool
         self.logger = logger
+        self.transport = transport
         self.finishSession = finishSession
         self.core = Core(facts: facts, environment: environment)
     }
@@ -77,6 +84,26 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         let activity = ActivityClock()
         let openedAt = NIOLockedValueBox<UInt64?>(nil)
         let serverClosing = NIOLockedValueBox(false)
+        let gate = InboundGate(maxBytes: configuration.maxQueuedInboundBytes, maxTranscriptions: configuration.maxQueuedTranscriptions)
+        let closing = CloseWatchdog(timeoutSeconds: min(configuration.closeReplyTimeoutSeconds, configuration.shutdownTimeoutSeconds),
+                                    drop: transport.drop)
+        let deadline = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        let shutdownRegistration = transport.shutdown.onShutdown { [configuration] in
+            Task {
+                closing.arm()
+                try? await outbound.close(.goingAway, reason: "server shutting down")
+            }
+            deadline.withLockedValue { task in
+                task = Task {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, configuration.shutdownTimeoutSeconds) * 1e9))
+                    if !Task.isCancelled { input.yield(.shutdownDeadline) }
+                }
+            }
+        }
+        defer {
+            transport.shutdown.remove(shutdownRegistration)
+            deadline.withLockedValue { $0?.cancel() }
+        }
 
         let idle = Task { [configuration] in
             let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
@@ -84,6 +111,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 try? await Task.sleep(nanoseconds: min(limit, 1_000_000_000))
                 if await activity.idleNanoseconds() >= limit {
                     await activity.markIdle()
+                    closing.arm()
                     try? await outbound.close(.goingAway, reason: "idle timeout")
                     return
                 }
@@ -92,29 +120,44 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         defer { idle.cancel() }
 
         // Reads frames; the main loop below does everything else.
-        let reader = Task { [configuration] in
+        let reader = Task { [configuration, transport] in
             var end = TransportEnd.clientClosed
+            var assembler = MessageAssembler(maxSize: configuration.maxFrameSize)
+            var frames = inbound.makeAsyncIterator()
             do {
-                try await withGracefulShutdownHandler {
-                    for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
-                        await activity.touch()
-                        let receivedAt = wallClockMicroseconds()
-                        switch message {
-                        case .text(let text):
-                            input.yield(.record(JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: Array(text.utf8))))
-                        case .binary(let buffer):
-                            input.yield(.record(JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: Array(buffer.readableBytesView))))
-                        }
+                while true {
+                    await gate.waitForRoom()
+                    guard let frame = try await frames.next() else { break }
+                    await activity.touch()
+                    guard let message = try assembler.add(frame) else { continue }
+                    let receivedAt = wallClockMicroseconds()
+                    let record: JournalRecord
+                    switch message {
+                    case .text(let bytes):
+                        record = JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: bytes)
+                    case .binary(let bytes):
+                        record = JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: bytes)
                     }
-                } onGracefulShutdown: {
-                    Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
+                    gate.received(bytes: record.payload.count)
+                    input.yield(.record(record))
                 }
+            } catch let violation as MessageRuleViolation {
+                end = .protocolError
+                closing.arm()
+                try? await outbound.close(violation.closeCode, reason: violation.description)
+                while (try? await frames.next()) != nil {}  // until the client's close reply (or the drop)
             } catch {
                 end = .error
             }
+            closing.finished()
             if serverClosing.withLockedValue({ $0 }) { end = .serverClosed }
             if await activity.wentIdle { end = .idleTimeout }
-            if Task.isShuttingDownGracefully, end == .clientClosed || end == .error { end = .shutdown }
+            if transport.shutdown.isShuttingDown, end == .clientClosed || end == .error { end = .shutdown }
+            switch transport.record.verdict {
+            case .notReading: end = .notReading
+            case .protocolViolation: end = .protocolError
+            case nil: break
+            }
             input.yield(.ended(end))
         }
 
@@ -132,12 +175,25 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         }
 
         var ended = false
+        var deadlinePassed = false
         for await event in inputs {
             var effects: [SessionEffect] = []
             switch event {
             case .record(let record):
                 append(record.type, record.receivedAt, record.payload)
                 effects = core.handle(record)
+                journalQueuedBytes += record.payload.count
+                if journalQueuedBytes >= configuration.maxQueuedJournalBytes, let journal {
+                    // The journal writer queues without limit; waiting for it here bounds its queue
+                    // (the gate then holds the reader, and TCP the client).
+                    try? await journal.flush()
+                    journalQueuedBytes = 0
+                }
+                gate.handled(bytes: record.payload.count)
+            case .shutdownDeadline:
+                deadlinePassed = true
+                gate.openForGood()
+                transport.drop()
             case .ended(let end):
                 ended = true
                 socketOpen = false
@@ -148,6 +204,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 effects = core.handle(JournalRecord(type: .transportClosed, sequence: 0, receivedAt: receivedAt, payload: payload))
             case .transcribed(let id, let result):
                 pending -= 1
+                gate.transcriptionDone()
                 let transcription: Transcription
                 switch result {
                 case .success(let value):
@@ -174,21 +231,29 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 case .transcribe(let request):
                     guard let pool else { continue }
                     pending += 1
+                    gate.transcriptionQueued()
                     submit.yield((request.id, Task { try await pool.transcribe(request.samples, language: request.language) }))
                 case .closeSocket:
                     if socketOpen {
                         serverClosing.withLockedValue { $0 = true }
                         socketOpen = false
+                        closing.arm()
                         try? await outbound.close(.normalClosure, reason: nil)
                     }
                 }
             }
-            if ended && pending == 0 { break }
+            if ended && (pending == 0 || deadlinePassed) { break }
         }
         submit.finish()
         input.finish()
+        gate.openForGood()
         _ = await reader.value
-        await deliverer.value
+        if pending > 0 {
+            logger.warning("shutdown deadline passed before every utterance was transcribed; the journal is sealed and `tapedeck regenerate` writes the CSV from it",
+                           metadata: ["outstanding": "\(pending)"])
+        } else {
+            await deliverer.value
+        }
         return await finish()
     }
 
@@ -250,7 +315,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         } catch {
             logger.error("cannot close the session journal", metadata: ["error": "\(error)"])
         }
-        if let header {
+        if let header, pending == 0 {
             do {
                 resultURL = try finishSession(core, header)
             } catch {
