@@ -24,7 +24,10 @@ final class InboundGate: Sendable {
         state.open || (state.queuedBytes < maxBytes && state.transcriptions < maxTranscriptions)
     }
 
-    func waitForRoom() async {
+    /// Returns whether it had to wait.
+    @discardableResult
+    func waitForRoom() async -> Bool {
+        if state.withLockedValue({ hasRoom($0) }) { return false }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLockedValue { state -> Bool in
                 if hasRoom(state) { return true }
@@ -33,6 +36,7 @@ final class InboundGate: Sendable {
             }
             if ready { continuation.resume() }
         }
+        return true
     }
 
     func received(bytes: Int) { update { $0.queuedBytes += bytes } }

@@ -126,7 +126,8 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
             var frames = inbound.makeAsyncIterator()
             do {
                 while true {
-                    await gate.waitForRoom()
+                    // Time spent not reading because of our own backlog is not the client's silence.
+                    if await gate.waitForRoom() { await activity.touch() }
                     guard let frame = try await frames.next() else { break }
                     await activity.touch()
                     guard let message = try assembler.add(frame) else { continue }

@@ -71,8 +71,11 @@ struct FloodFigures: CustomStringConvertible {
         defer { Task { await harness.stop() } }
         let socket = try #require(RawSocket(port: harness.port))
         #expect(try await RawSocket.offPool { socket.upgrade(path: path, port: harness.port) } == 101)
+        // The server answers pings at about 1 MB/s, so the kernel's socket buffers (several MB)
+        // take seconds to fill before the channel turns unwritable and the stall clock starts;
+        // the flood stops as soon as the server drops us.
         var figures = try await Self.flood(socket, frame: RawSocket.frame(opcode: 0x9, payload: Array(repeating: 0x70, count: 125)),
-                                           seconds: 10, maxBytes: 4 << 30)
+                                           seconds: 30, maxBytes: 4 << 30)
         close(socket.fd)
         let url = try #require(await harness.endedSessions(1).first)
         figures.after = residentMegabytes()
