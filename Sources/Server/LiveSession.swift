@@ -15,6 +15,8 @@ enum TransportEnd: String, Sendable {
     case idleTimeout = "idle timeout"
     case shutdown = "server shutdown"
     case error = "transport error"
+    case notReading = "client not reading"
+    case protocolError = "protocol error"
 }
 
 /// What the session's single state owner (its main loop) reacts to.
@@ -24,6 +26,8 @@ private enum SessionInput: Sendable {
     case transcribed(id: Int, Result<Transcription, any Error>)
     /// The journal cannot be written (full or read-only disk, I/O error).
     case storageFailed(JournalError)
+    /// The graceful shutdown's time is up: end without waiting any longer.
+    case shutdownDeadline
 }
 
 /// Drives one WebSocket connection. One loop owns the session core: it journals every inbound
@@ -37,6 +41,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private let pool: RecognitionWorkerPool?
     private let finishSession: @Sendable (Core, SessionHeader, URL) throws -> URL?
     private let logger: Logger
+    private let transport: TransportControls
     private var core: Core
     private var journal: AsyncJournalWriter?
     private var buffered: [(RecordType, Int64, [UInt8])] = []
@@ -53,6 +58,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private let storage: StorageHealth
     /// The server closed the socket (the transport end is journaled as such).
     private let serverClosing = NIOLockedValueBox(false)
+    private var journalQueuedBytes = 0
     private(set) var journalURL: URL?
     private(set) var resultURL: URL?
 
@@ -61,12 +67,14 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     static var quietAfterOpened: UInt64 { 1_000_000_000 }
 
     init(facts: ConnectionFacts, configuration: ServerConfiguration, environment: SessionEnvironment, pool: RecognitionWorkerPool?,
-         storage: StorageHealth, logger: Logger, finishSession: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL?) {
+         storage: StorageHealth, logger: Logger, transport: TransportControls,
+         finishSession: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL?) {
         self.facts = facts
         self.configuration = configuration
         self.components = environment.components
         self.pool = pool
         self.logger = logger
+        self.transport = transport
         self.finishSession = finishSession
         self.storage = storage
         self.core = Core(facts: facts, environment: environment)
@@ -87,6 +95,26 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         let activity = ActivityClock()
         let openedAt = NIOLockedValueBox<UInt64?>(nil)
         let serverClosing = self.serverClosing
+        let gate = InboundGate(maxBytes: configuration.maxQueuedInboundBytes, maxTranscriptions: configuration.maxQueuedTranscriptions)
+        let closing = CloseWatchdog(timeoutSeconds: min(configuration.closeReplyTimeoutSeconds, configuration.shutdownTimeoutSeconds),
+                                    drop: transport.drop)
+        let deadline = NIOLockedValueBox<Task<Void, Never>?>(nil)
+        let shutdownRegistration = transport.shutdown.onShutdown { [configuration] in
+            Task {
+                closing.arm()
+                try? await outbound.close(.goingAway, reason: "server shutting down")
+            }
+            deadline.withLockedValue { task in
+                task = Task {
+                    try? await Task.sleep(nanoseconds: UInt64(max(0, configuration.shutdownTimeoutSeconds) * 1e9))
+                    if !Task.isCancelled { input.yield(.shutdownDeadline) }
+                }
+            }
+        }
+        defer {
+            transport.shutdown.remove(shutdownRegistration)
+            deadline.withLockedValue { $0?.cancel() }
+        }
 
         let idle = Task { [configuration] in
             let limit = UInt64(configuration.idleTimeoutSeconds * 1e9)
@@ -94,6 +122,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 try? await Task.sleep(nanoseconds: min(limit, 1_000_000_000))
                 if await activity.idleNanoseconds() >= limit {
                     await activity.markIdle()
+                    closing.arm()
                     try? await outbound.close(.goingAway, reason: "idle timeout")
                     return
                 }
@@ -102,29 +131,45 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         defer { idle.cancel() }
 
         // Reads frames; the main loop below does everything else.
-        let reader = Task { [configuration] in
+        let reader = Task { [configuration, transport] in
             var end = TransportEnd.clientClosed
+            var assembler = MessageAssembler(maxSize: configuration.maxFrameSize)
+            var frames = inbound.makeAsyncIterator()
             do {
-                try await withGracefulShutdownHandler {
-                    for try await message in inbound.messages(maxSize: configuration.maxFrameSize) {
-                        await activity.touch()
-                        let receivedAt = wallClockMicroseconds()
-                        switch message {
-                        case .text(let text):
-                            input.yield(.record(JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: Array(text.utf8))))
-                        case .binary(let buffer):
-                            input.yield(.record(JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: Array(buffer.readableBytesView))))
-                        }
+                while true {
+                    // Time spent not reading because of our own backlog is not the client's silence.
+                    if await gate.waitForRoom() { await activity.touch() }
+                    guard let frame = try await frames.next() else { break }
+                    await activity.touch()
+                    guard let message = try assembler.add(frame) else { continue }
+                    let receivedAt = wallClockMicroseconds()
+                    let record: JournalRecord
+                    switch message {
+                    case .text(let bytes):
+                        record = JournalRecord(type: .inboundText, sequence: 0, receivedAt: receivedAt, payload: bytes)
+                    case .binary(let bytes):
+                        record = JournalRecord(type: .inboundBinary, sequence: 0, receivedAt: receivedAt, payload: bytes)
                     }
-                } onGracefulShutdown: {
-                    Task { try? await outbound.close(.goingAway, reason: "server shutting down") }
+                    gate.received(bytes: record.payload.count)
+                    input.yield(.record(record))
                 }
+            } catch let violation as MessageRuleViolation {
+                end = .protocolError
+                closing.arm()
+                try? await outbound.close(violation.closeCode, reason: violation.description)
+                while (try? await frames.next()) != nil {}  // until the client's close reply (or the drop)
             } catch {
                 end = .error
             }
+            closing.finished()
             if serverClosing.withLockedValue({ $0 }) { end = .serverClosed }
             if await activity.wentIdle { end = .idleTimeout }
-            if Task.isShuttingDownGracefully, end == .clientClosed || end == .error { end = .shutdown }
+            if transport.shutdown.isShuttingDown, end == .clientClosed || end == .error { end = .shutdown }
+            switch transport.record.verdict {
+            case .notReading: end = .notReading
+            case .protocolViolation: end = .protocolError
+            case nil: break
+            }
             input.yield(.ended(end))
         }
 
@@ -142,16 +187,30 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         }
 
         var ended = false
+        var deadlinePassed = false
         for await event in inputs {
             var effects: [SessionEffect] = []
             switch event {
             case .record(let record):
+                // The reader waits on the gate until this record is handled, skipped or not.
+                defer { gate.handled(bytes: record.payload.count) }
                 // After a storage failure nothing is kept or answered: the client was told.
                 guard storageFailure == nil else { continue }
                 append(record.type, record.receivedAt, record.payload)
                 effects = core.handle(record)
+                journalQueuedBytes += record.payload.count
+                if journalQueuedBytes >= configuration.maxQueuedJournalBytes, let journal {
+                    // The journal writer queues without limit; waiting for it here bounds its queue
+                    // (the gate then holds the reader, and TCP the client).
+                    try? await journal.flush()
+                    journalQueuedBytes = 0
+                }
+            case .shutdownDeadline:
+                deadlinePassed = true
+                gate.openForGood()
+                transport.drop()
             case .storageFailed(let error):
-                await endForStorage(error, outbound: outbound)
+                await endForStorage(error, outbound: outbound, closing: closing)
             case .ended(let end):
                 ended = true
                 socketOpen = false
@@ -164,6 +223,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 }
             case .transcribed(let id, let result):
                 pending -= 1
+                gate.transcriptionDone()
                 let transcription: Transcription
                 switch result {
                 case .success(let value):
@@ -192,23 +252,31 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
                 case .transcribe(let request):
                     guard let pool else { continue }
                     pending += 1
+                    gate.transcriptionQueued()
                     submit.yield((request.id, Task { try await pool.transcribe(request.samples, language: request.language) }))
                 case .closeSocket:
                     if socketOpen {
                         serverClosing.withLockedValue { $0 = true }
                         socketOpen = false
+                        closing.arm()
                         try? await outbound.close(.normalClosure, reason: nil)
                     }
                 }
             }
-            // A session whose journal failed derives nothing more: its remaining transcriptions
-            // are not waited for.
-            if ended && (pending == 0 || storageFailure != nil) { break }
+            // A session whose journal failed derives nothing more, and one past the shutdown
+            // deadline waits no longer: their remaining transcriptions are not waited for.
+            if ended && (pending == 0 || storageFailure != nil || deadlinePassed) { break }
         }
         submit.finish()
         input.finish()
+        gate.openForGood()
         _ = await reader.value
-        await deliverer.value
+        if pending > 0 {
+            logger.warning("shutdown deadline passed before every utterance was transcribed; the journal is sealed and `tapedeck regenerate` writes the CSV from it",
+                           metadata: ["outstanding": "\(pending)"])
+        } else {
+            await deliverer.value
+        }
         return await finish()
     }
 
@@ -284,7 +352,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     /// The journal cannot be written: a session we cannot keep is ended at once with the
     /// protocol's error (seed `error` then close 1011; AudioHook `disconnect` reason `error`),
     /// rather than carried on with nothing recorded. New sessions are refused until the disk recovers.
-    private func endForStorage(_ error: JournalError, outbound: WebSocketOutboundWriter) async {
+    private func endForStorage(_ error: JournalError, outbound: WebSocketOutboundWriter, closing: CloseWatchdog) async {
         guard storageFailure == nil else { return }
         storageFailure = error
         buffered = []
@@ -298,6 +366,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         if socketOpen {
             socketOpen = false
             serverClosing.withLockedValue { $0 = true }
+            closing.arm()
             try? await outbound.close(.unexpectedServerError, reason: "journal storage unavailable")
         }
     }
@@ -308,9 +377,10 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
         } catch {
             logger.error("cannot close the session journal", metadata: ["error": "\(error)"])
         }
-        // A journal that failed holds only part of the session: no CSV from it (regenerate can
-        // write one from what was kept, once the disk is repaired).
-        if let header, let journalURL, storageFailure == nil {
+        // A journal that failed holds only part of the session, and one cut short by the
+        // shutdown deadline lacks transcriptions: no CSV from either (regenerate writes it from
+        // the journal once the disk is repaired or the server is back).
+        if let header, let journalURL, storageFailure == nil, pending == 0 {
             do {
                 resultURL = try finishSession(core, header, journalURL)
             } catch {

@@ -24,6 +24,25 @@ public struct ServerConfiguration: Sendable {
     /// refused with 503 (sessions already open keep being served; their audio is journaled and
     /// transcribed as the pool catches up).
     public var maxTranscriptionBacklog = 64
+    /// A connection that has not sent its whole HTTP request head after this long is closed.
+    public var requestHeadTimeoutSeconds = 10.0
+    /// Request heads larger than this are answered 431 and the connection is closed.
+    public var maxRequestHeadBytes = 16 * 1024
+    /// A client whose connection stays unwritable this long (it does not read what we send) is
+    /// disconnected with 1008.
+    public var writeStallTimeoutSeconds = 10.0
+    /// After the server sends a close frame it waits this long for the client's reply, then drops
+    /// the connection (the session is journaled as ended either way).
+    public var closeReplyTimeoutSeconds = 5.0
+    /// A graceful shutdown ends every session within this long: connections are closed with 1001,
+    /// and journals are sealed even if transcriptions or clients are still outstanding.
+    public var shutdownTimeoutSeconds = 10.0
+    /// Back-pressure per connection: the socket is not read while this many received bytes wait
+    /// for the session loop, or this many journaled bytes wait to be written, or this many of the
+    /// session's utterances wait for transcription.
+    public var maxQueuedInboundBytes = 1 << 20
+    public var maxQueuedJournalBytes = 4 << 20
+    public var maxQueuedTranscriptions = 8
 
     public init() {}
 }

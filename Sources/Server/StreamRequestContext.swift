@@ -8,6 +8,8 @@ public struct StreamRequestContext: RequestContext, WebSocketRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let webSocket: WebSocketHandlerReference<StreamRequestContext>
     public let channel: any Channel
+    /// The session slot reserved when the upgrade was granted, for the session to take over.
+    let slot = SlotHandOver()
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

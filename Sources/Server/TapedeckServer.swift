@@ -11,16 +11,6 @@ import NIOCore
 import NIOSSL
 import ServiceLifecycle
 
-/// Counts live sessions so the server can refuse new ones (503) beyond its limit.
-final class SessionCounter: Sendable {
-    private let count = NIOLockedValueBox(0)
-    let limit: Int
-    init(limit: Int) { self.limit = limit }
-    func tryEnter() -> Bool { count.withLockedValue { if $0 >= limit { return false }; $0 += 1; return true } }
-    func leave() { count.withLockedValue { $0 -= 1 } }
-    var current: Int { count.withLockedValue { $0 } }
-}
-
 /// Builds the Hummingbird application: the stream endpoint and a health check.
 public enum TapedeckServer {
     /// The product: sessions transcribed on `recognition`, analysed, and written as CSV under
@@ -61,7 +51,8 @@ public enum TapedeckServer {
         onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let authenticator = Authenticator(store: store, verifySignature: verifySignature)
-        let sessions = SessionCounter(limit: configuration.maxConcurrentSessions)
+        let sessions = SessionSlots(limit: configuration.maxConcurrentSessions)
+        let shutdown = ShutdownSignal()
         let storage = StorageHealth(directory: configuration.journalDirectory)
 
         let router = Router()
@@ -94,35 +85,51 @@ public enum TapedeckServer {
                     UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                     return .dontUpgrade
                 }
-                guard sessions.tryEnter() else {
+                // Reserved here, in the same decision as the 101, so a burst cannot be granted
+                // more upgrades than there are sessions.
+                guard !shutdown.isShuttingDown, let slot = sessions.reserve() else {
                     UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                     return .dontUpgrade
                 }
-                sessions.leave()  // counted for real once the session runs
+                context.slot.hold(slot, until: context.channel)
                 return .upgrade([:])
             }
         } onUpgrade: { inbound, outbound, context in
+            guard let slot = context.requestContext.slot.take(), slot.claim() else { return }
+            defer { slot.release() }
             guard case .accepted(_, let facts) = authenticator.authenticate(context.request) else { return }
-            guard sessions.tryEnter() else { return }
-            defer { sessions.leave() }
             var sessionLogger = context.logger
             sessionLogger[metadataKey: "org"] = "\(facts.organization)"
             sessionLogger[metadataKey: "key"] = "\(facts.keyId)"
+            let channel = context.requestContext.channel
+            let transport = TransportControls(
+                record: ConnectionRecords.shared.record(for: channel) ?? ConnectionRecord(),
+                shutdown: shutdown,
+                drop: { channel.close(promise: nil) })
             let session = LiveSession<Core>(facts: facts, configuration: configuration, environment: environment, pool: recognition,
-                                            storage: storage, logger: sessionLogger, finishSession: project)
+                                            storage: storage, logger: sessionLogger, transport: transport, finishSession: project)
             let url = await session.run(inbound: inbound, outbound: outbound)
             await onSessionEnd(url)
         }
 
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
             http1: .init(additionalChannelHandlers: [RefusalStatusHandler()], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
-            ws: .init(maxFrameSize: configuration.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)))
+            ws: .init(maxFrameSize: configuration.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)),
+                      closeTimeout: .nanoseconds(Int64(configuration.closeReplyTimeoutSeconds * 1e9)))
         )
-        var server = HTTPServerBuilder.http1WebSocketUpgrade(webSocketRouter: streamRouter, configuration: webSocket)
-        if let certificate = configuration.tlsCertificate, let privateKey = configuration.tlsPrivateKey {
+        let tls = try configuration.tlsCertificate.flatMap { certificate -> TLSConfiguration? in
+            guard let privateKey = configuration.tlsPrivateKey else { return nil }
             let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
-            let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(privateKey))
-            server = try .tls(server, tlsConfiguration: tls)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .file(privateKey))
+        }
+        let limits = ConnectionLimits(configuration)
+        let webSocketResponder = streamRouter.buildResponder()
+        let server = HTTPServerBuilder { responder in
+            let guarded = GuardedChannel(
+                base: HTTP1WebSocketUpgradeChannel(responder: responder, webSocketResponder: webSocketResponder, configuration: webSocket),
+                limits: limits, shutdown: shutdown)
+            guard let tls else { return guarded }
+            return try TLSChannel(guarded, tlsConfiguration: tls)
         }
         return Application(
             router: router,

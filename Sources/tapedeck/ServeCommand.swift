@@ -25,6 +25,11 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest WebSocket frame/message in bytes.") var maxFrameSize = 1 << 16
     @Option(help: "Seconds without client traffic before a session is closed.") var idleTimeout = 60.0
     @Option(help: "Most concurrent sessions; more are refused with 503.") var maxSessions = 256
+    @Option(help: "Seconds a connection may take to send its HTTP request head (then 408 and closed).") var requestHeadTimeout = 10.0
+    @Option(help: "Largest HTTP request head in bytes (larger: 431 and closed).") var maxHeaderBytes = 16 * 1024
+    @Option(help: "Seconds a client may leave what we send unread before it is disconnected (1008).") var writeStallTimeout = 10.0
+    @Option(help: "Seconds to wait for the client's reply to our close frame before dropping the connection.") var closeTimeout = 5.0
+    @Option(help: "Seconds a graceful shutdown (SIGTERM/SIGINT) may take; journals are sealed either way.") var shutdownTimeout = 10.0
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @OptionGroup var engine: EngineArguments
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
@@ -39,6 +44,11 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxFrameSize >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024") }
         guard (1...64).contains(workers ?? 1), (1...64).contains(threads) else { throw ValidationError("--workers and --threads must be 1-64") }
         guard maxBacklog >= 1 else { throw ValidationError("--max-backlog must be at least 1") }
+        guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
+        for (name, seconds) in [("--request-head-timeout", requestHeadTimeout), ("--write-stall-timeout", writeStallTimeout),
+                                ("--close-timeout", closeTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(seconds > 0) {
+            throw ValidationError("\(name) must be a positive number of seconds")
+        }
     }
 
     func run() async throws {
@@ -57,6 +67,11 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.maxConcurrentSessions = maxSessions
         configuration.maxTranscriptionBacklog = maxBacklog
+        configuration.requestHeadTimeoutSeconds = requestHeadTimeout
+        configuration.maxRequestHeadBytes = maxHeaderBytes
+        configuration.writeStallTimeoutSeconds = writeStallTimeout
+        configuration.closeReplyTimeoutSeconds = closeTimeout
+        configuration.shutdownTimeoutSeconds = shutdownTimeout
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info

@@ -16,6 +16,7 @@ final class ServerHarness: @unchecked Sendable {
     var configuration = ServerConfiguration()
     private(set) var port = 0
     private var task: Task<Void, Error>?
+    private var group: ServiceGroup?
     private let ended = SessionEnds()
 
     init() throws {
@@ -36,7 +37,7 @@ final class ServerHarness: @unchecked Sendable {
             configuration: configuration, store: store, core: core, verifySignature: verifySignature, logger: logger,
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             onSessionEnd: { url in await ended.add(url) })
-        task = Task { try await app.run() }
+        run(app, logger: logger)
         for await p in stream { port = p; break }
     }
 
@@ -52,8 +53,22 @@ final class ServerHarness: @unchecked Sendable {
             verifySignature: verifySignature, logger: logger,
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
             onSessionEnd: { url in await ended.add(url) })
-        task = Task { try await app.run() }
+        run(app, logger: logger)
         for await p in stream { port = p; break }
+    }
+
+    /// Runs the application in a service group, as `tapedeck serve` does, so a test can shut it
+    /// down gracefully.
+    private func run(_ app: some Service, logger: Logger) {
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        self.group = group
+        task = Task { try await group.run() }
+    }
+
+    /// What SIGTERM does to `tapedeck serve`; returns once the server has finished.
+    func shutDownGracefully() async {
+        await group?.triggerGracefulShutdown()
+        _ = try? await task?.value
     }
 
     func stop() async {
