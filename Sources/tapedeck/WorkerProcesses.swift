@@ -19,6 +19,9 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
     private let environment: [String: String]
     private let lock = NSLock()
     private var queue: [(Int, String)] = []
+    /// Set when a worker exits before answering anything (it could not even start: a missing
+    /// model, a bad option): every other worker would fail the same way, so none is started.
+    private var startupFailure: String?
 
     init(workerArguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
         executable = Self.currentExecutable()
@@ -54,9 +57,23 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
         return queue.isEmpty ? nil : queue.removeFirst()
     }
 
+    private var failedToStart: String? {
+        lock.lock(); defer { lock.unlock() }
+        return startupFailure
+    }
+
+    private func recordStartupFailure(_ reason: String) {
+        lock.lock(); defer { lock.unlock() }
+        if startupFailure == nil { startupFailure = reason }
+    }
+
     /// Keeps one child busy until the queue is empty, starting a fresh child after a crash.
     private func superviseUntilDone(onOutcome: @Sendable (Int, String, Outcome) -> Void) {
         while var item = next() {
+            if let reason = failedToStart {
+                onOutcome(item.0, item.1, .failed(reason))
+                continue
+            }
             let child = Process()
             child.executableURL = executable
             child.arguments = workerArguments
@@ -72,6 +89,7 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
             }
             var lines = LineReader(output.fileHandleForReading)
             var alive = true
+            var answered = false
             while alive {
                 // A child that died while idle closed its end: the write fails (SIGPIPE is ignored)
                 // and the read below sees the end of its output.
@@ -79,6 +97,7 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
                 guard let line = lines.next() else { alive = false; break }
                 let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
                 let detail = parts.count > 1 ? parts[1] : ""
+                answered = true
                 onOutcome(item.0, item.1, parts.first == "ok" ? .succeeded(detail) : .failed(detail))
                 guard let following = next() else { break }
                 item = following
@@ -86,7 +105,11 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
             try? input.fileHandleForWriting.close()
             child.waitUntilExit()
             if !alive {
-                onOutcome(item.0, item.1, .failed(Self.describeDeath(child)))
+                let death = Self.describeDeath(child)
+                if !answered, child.terminationReason == .exit {
+                    recordStartupFailure("the worker could not start (exit status \(child.terminationStatus); its error is above)")
+                }
+                onOutcome(item.0, item.1, .failed(death))
             }
         }
     }

@@ -79,6 +79,20 @@ import Pipeline
         #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("acme/2026-11-28/poison.csv").path))
     }
 
+    /// A worker that cannot start (here: no such model) fails the run once, with its reason,
+    /// instead of being restarted for every journal.
+    @Test func aWorkerThatCannotStartIsNotRestartedForEveryJournal() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journals = root.appendingPathComponent("journal"), results = root.appendingPathComponent("results")
+        for id in ["a", "b", "c", "d"] { _ = try Self.writeJournal(root: journals, id: id, messages: [Self.open(id)]) }
+        let ran = try Self.tapedeck(["regenerate", "--journal", journals.path, "--results", results.path, "--model", "no-such-model", "--jobs", "1"])
+        #expect(ran.status == 1)
+        #expect(ran.errors.contains("4 of 4 sessions could not be regenerated"), "\(ran.errors)")
+        #expect(ran.errors.components(separatedBy: "could not start").count - 1 == 3, "the three journals after the first are failed without a new worker: \(ran.errors)")
+        #expect(ran.errors.components(separatedBy: "is not installed").count - 1 == 1, "one worker started, so its error appears once: \(ran.errors)")
+    }
+
     static let hookId = "e160e428-53e2-487c-977d-96989bf5c99d"
     static let hookOpen = #"{"version":"2","id":"\#(hookId)","type":"open","seq":1,"serverseq":0,"position":"PT0S","parameters":{"organizationId":"d7934305-0972-4844-938e-9060eef73d05","conversationId":"090eaa2f-72fa-480a-83e0-8667ff89c0ec","participant":{"id":"883efee8-3d6c-4537-b500-6d7ca4b92fa0","ani":"+1","aniName":"x","dnis":"+2"},"media":[{"type":"audio","format":"PCMU","channels":["external","internal"],"rate":8000}]}}"#
 
