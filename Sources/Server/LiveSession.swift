@@ -54,6 +54,8 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     private var pending = 0
     /// Set once the journal cannot be written: the session is ended and nothing more is kept.
     private var storageFailure: JournalError?
+    /// The failure is reported to the main loop but not handled yet: keep nothing meanwhile.
+    private var storageFailing = false
     private var inputs: AsyncStream<SessionInput>.Continuation?
     private let storage: StorageHealth
     /// The server closed the socket (the transport end is journaled as such).
@@ -292,7 +294,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     }
 
     private func append(_ type: RecordType, _ receivedAt: Int64, _ payload: [UInt8]) {
-        guard storageFailure == nil else { return }
+        guard storageFailure == nil, !storageFailing else { return }
         if firstReceivedAt == nil { firstReceivedAt = receivedAt }
         if let journal {
             journal.append(type, receivedAt: receivedAt, payload: payload)
@@ -305,7 +307,7 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     }
 
     private func openJournal() {
-        guard journal == nil, storageFailure == nil else { return }
+        guard journal == nil, storageFailure == nil, !storageFailing else { return }
         let id = sessionId ?? facts.headers["audiohook-session-id"] ?? "unidentified-\(UUID().uuidString.lowercased())"
         let start = firstReceivedAt ?? wallClockMicroseconds()
         let layout = JournalLayout(root: configuration.journalDirectory)
@@ -343,7 +345,8 @@ final class LiveSession<Core: SessionCore>: @unchecked Sendable {
     /// Records the failure (once) and lets the main loop end the session; buffered records
     /// are released at once.
     private func failStorage(_ error: JournalError) {
-        guard storageFailure == nil else { return }
+        guard storageFailure == nil, !storageFailing else { return }
+        storageFailing = true
         buffered = []
         bufferedBytes = 0
         inputs?.yield(.storageFailed(error))
