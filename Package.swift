@@ -5,7 +5,7 @@ import PackageDescription
 // System libraries come from Debian packages installed by tools/setup.
 let package = Package(
     name: "Tapedeck",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // v15: the standard library's Mutex
     products: [
         .executable(name: "tapedeck", targets: ["tapedeck"]),
         // For the libFuzzer package in Fuzz/, which builds these with coverage instrumentation.
@@ -40,7 +40,8 @@ let package = Package(
         .target(name: "Audio"),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
-        .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
+        .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis",
+                                         .product(name: "Logging", package: "swift-log")]),
         .target(name: "Server", dependencies: [
             "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -80,7 +81,7 @@ let package = Package(
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting"),
+        .target(name: "TapedeckTesting", dependencies: ["Journal", "Pipeline", "Recognition"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
@@ -90,7 +91,7 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -42,63 +42,14 @@ public enum JournalReader {
 
     static func scan(bytes: UnsafeRawBufferPointer, key: JournalKey?,
                      body: (JournalRecord) throws -> Void) throws -> JournalScan {
-        let (header, firstBlock) = try JournalFileHeader.decode(bytes)
-        var result = JournalScan(header: header, recordCount: 0, blockCount: 0, footer: nil, damage: nil,
-                                 goodLength: firstBlock, fileLength: bytes.count,
-                                 chain: HashChain(sessionId: header.sessionId))
-        let decoder = try LZ4Frames.Decoder()
-        let hasher = ChainHasher(chain: result.chain)
-        defer { hasher.finish() }
-        var offset = firstBlock
-        var expected: UInt64 = 0
-        var pendingFooter: (JournalFooter, Int)?
-        while offset < bytes.count {
-            if pendingFooter != nil {
-                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "data follows the footer",
-                                              length: bytes.count - offset)
-                break
-            }
-            // Check the whole block before handing out any of it, so a block is all or nothing.
-            let block: JournalBlock
-            switch JournalBlock.decode(bytes, at: offset, decoder: decoder) {
-            case .success(let decoded): block = decoded
-            case .failure(.recordAfterFooter):
-                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: "a record follows the footer")
-                result.chain = hasher.finish()
-                return result
-            case .failure(let failure):
-                result.damage = unreadable(bytes, at: offset, failure: failure, expected: expected, decoder: decoder)
-                result.chain = hasher.finish()
-                return result
-            }
-            if let problem = sequenceProblem(block, expected: expected) {
-                result.damage = JournalDamage(kind: .tampered, offset: offset, reason: problem)
-                result.chain = hasher.finish()
-                return result
-            }
-            hasher.append(block.content, ranges: block.ranges)
-            for record in block.records { try body(record) }
-            if let last = block.records.last {
-                expected = last.sequence + 1
-                result.lastReceivedAt = last.receivedAt
-            }
-            result.recordCount = expected
-            result.blockCount += 1
-            offset += block.length
-            result.goodLength = offset
-            if let footer = block.footer { pendingFooter = (footer, offset - block.length) }
+        var walk = try JournalWalk(bytes, key: key)
+        while let block = walk.nextBlock(bytes) {
+            for record in block { try body(record) }
         }
-        result.chain = hasher.finish()
-        if let (footer, footerOffset) = pendingFooter {
-            result.footer = footer
-            if result.damage == nil, let problem = check(footer, chain: result.chain, key: key) {
-                result.damage = JournalDamage(kind: .tampered, offset: footerOffset, reason: problem)
-            }
-        }
-        return result
+        return walk.result
     }
 
-    private static func sequenceProblem(_ block: JournalBlock, expected: UInt64) -> String? {
+    static func sequenceProblem(_ block: JournalBlock, expected: UInt64) -> String? {
         var next = expected
         for record in block.records {
             guard record.sequence == next else {
@@ -114,7 +65,7 @@ public enum JournalReader {
 
     /// Describes a block that does not decode, looking past it for intact blocks: only when none
     /// follow is a block that runs past the end of the file a torn tail.
-    private static func unreadable(_ bytes: UnsafeRawBufferPointer, at offset: Int, failure: JournalBlock.Failure,
+    static func unreadable(_ bytes: UnsafeRawBufferPointer, at offset: Int, failure: JournalBlock.Failure,
                                    expected: UInt64, decoder: LZ4Frames.Decoder) -> JournalDamage {
         let found = JournalResync.nextIntactBlock(bytes, from: offset + 1, expected: expected, decoder: decoder)
         let why: String
@@ -138,7 +89,7 @@ public enum JournalReader {
                              lostSequences: expected..<(block.firstSequence ?? expected), intactAfter: remainder)
     }
 
-    private static func check(_ footer: JournalFooter, chain: HashChain, key: JournalKey?) -> String? {
+    static func check(_ footer: JournalFooter, chain: HashChain, key: JournalKey?) -> String? {
         if footer.records != chain.count {
             return "footer counts \(footer.records) records but the file holds \(chain.count)"
         }

@@ -25,7 +25,7 @@ public struct Regenerator: Sendable {
         public var recognized: Int
     }
 
-    public func regenerate(_ journal: URL) throws -> Outcome {
+    public func regenerate(_ journal: URL) async throws -> Outcome {
         var cacheKey: String?
         var cached: [TranscriptCache.Entry] = []
         if let cache {
@@ -35,13 +35,14 @@ public struct Regenerator: Sendable {
             cached = cache.load(key)
         }
         let transcriber = CachedTranscriber(cached: cached, recognizer: recognizer)
-        let run = try SessionRunner.run(journal, environment: environment, key: key, transcribe: transcriber.transcribe)
-        if let cache, let cacheKey, transcriber.misses > 0 || cached.count != transcriber.entries.count {
-            try cache.store(transcriber.entries, key: cacheKey, engine: recognizer.identity, segmenter: environment.segmenter)
+        let run = try await SessionRunner.run(journal, environment: environment, key: key, transcriber: transcriber)
+        let (entries, hits, misses) = await (transcriber.entries, transcriber.hits, transcriber.misses)
+        if let cache, let cacheKey, misses > 0 || cached.count != entries.count {
+            try cache.store(entries, key: cacheKey, engine: recognizer.identity, segmenter: environment.segmenter)
         }
         let session = run.session
         let written = session.producesCSV ? try projector.write(session, journal: journal) : nil
-        return Outcome(session: session, written: written, cacheHits: transcriber.hits, recognized: transcriber.misses)
+        return Outcome(session: session, written: written, cacheHits: hits, recognized: misses)
     }
 }
 

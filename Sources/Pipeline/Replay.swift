@@ -31,9 +31,8 @@ public enum Replay {
     }
 
     public static func run(_ url: URL, environment: SessionEnvironment, key: JournalKey? = nil,
-                           transcribe: (TranscriptionRequest) throws -> Transcription,
-                           onRecord: (JournalRecord) -> Void = { _ in }) throws -> Report {
-        let run = try SessionRunner.run(url, environment: environment, key: key, transcribe: transcribe, onRecord: onRecord)
+                           transcriber: any Transcriber) async throws -> Report {
+        let run = try await SessionRunner.run(url, environment: environment, key: key, transcriber: transcriber)
         var report = Report(run: run, componentDifferences: environment.differences(from: run.header.components),
                             firstDifference: nil, undelivered: 0)
         for (stream, journaled, derived, dropClientSeq) in [("reply", run.journaledReplies, run.derivedReplies, false),
@@ -47,9 +46,14 @@ public enum Replay {
         return report
     }
 
+    public static func run(_ url: URL, environment: SessionEnvironment, key: JournalKey? = nil,
+                           transcribe: @escaping @Sendable (TranscriptionRequest) throws -> Transcription) async throws -> Report {
+        try await run(url, environment: environment, key: key, transcriber: ClosureTranscriber(transcribe))
+    }
+
     /// Protocol-only replay (no speech engine): what the endpoint tests check.
-    public static func run(_ url: URL, key: JournalKey? = nil) throws -> Report {
-        try run(url, environment: .protocolOnly, key: key, transcribe: { _ in throw ReplayError.noEngine })
+    public static func run(_ url: URL, key: JournalKey? = nil) async throws -> Report {
+        try await run(url, environment: .protocolOnly, key: key, transcribe: { _ in throw ReplayError.noEngine })
     }
 
     public enum ReplayError: Error, CustomStringConvertible {

@@ -12,7 +12,7 @@ import StreamProtocol
 /// (in request order) and the environment. Where results arrive relative to records (live: when
 /// the worker pool finishes; replay: at once) only changes how the two output streams interleave,
 /// which is what `seq` numbers on the wire record and replay does not need to reproduce.
-public struct SessionReducer: SessionCore {
+public struct SessionReducer: Sendable {
     public let environment: SessionEnvironment
     public private(set) var protocolStage: ProtocolStage
     public private(set) var negotiated: NegotiatedSession?
@@ -49,7 +49,16 @@ public struct SessionReducer: SessionCore {
     /// Seconds of call audio on the timeline (received samples plus reported gaps).
     public var duration: Double { audio.map { Double($0.position) / Double(AudioStage.outputRate) } ?? 0 }
 
-    public mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
+    /// Everything the session reacts to, one action at a time.
+    public mutating func reduce(_ action: SessionAction) -> [SessionEffect] {
+        switch action {
+        case .record(let record): return handle(record)
+        case .transcribed(let id, let result): return apply(result, to: id)
+        case .serverFailure(let message): return protocolStage.serverFailure(code: 503, message: message).map { [.send($0)] } ?? []
+        }
+    }
+
+    private mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
         switch record.type {
         case .inboundText, .inboundBinary, .transportClosed:
             if firstReceivedAt == nil { firstReceivedAt = record.receivedAt }
@@ -86,16 +95,16 @@ public struct SessionReducer: SessionCore {
                 effects += finishAudio()
                 closeAnswerPending = true
                 effects += answerCloseIfDone()
-            case .closeSocket:
-                effects.append(.closeSocket)
-            case .clientError, .violation:
+            case .violation(let what):
+                effects.append(.violation(what))
+            case .clientError:
                 break
             }
         }
         return effects
     }
 
-    public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
+    private mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
         // Results must come in request order. A driver bug that breaks the order must not take
         // the whole server (every other session) down: the stray result is dropped and counted.
         guard let request = requests.first, request.id == id else {
@@ -125,10 +134,6 @@ public struct SessionReducer: SessionCore {
         }
         effects += answerCloseIfDone()
         return effects
-    }
-
-    public mutating func serverFailure(_ message: String) -> [SessionEffect] {
-        protocolStage.serverFailure(code: 503, message: message).map { [.send($0)] } ?? []
     }
 
     /// The end-of-call analysis of everything transcribed (no hysteresis; end-of-call checks apply).

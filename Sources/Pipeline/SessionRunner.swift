@@ -3,9 +3,8 @@ import Journal
 import Recognition
 import StreamProtocol
 
-/// Drives a `SessionReducer` over a journal offline: every inbound record in order, and each
-/// transcription it asks for at once (from `transcribe`). Replay, regenerate and the live
-/// server's reducer are one implementation; only the driver differs.
+/// Re-derives a journaled session offline: the same `SessionDriver` the live server runs,
+/// over a `JournalTransport`, in lockstep (each transcription applied before the next record).
 public enum SessionRunner {
     public struct Run: Sendable {
         public var header: SessionHeader
@@ -35,66 +34,19 @@ public enum SessionRunner {
     }
 
     public static func run(_ url: URL, environment: SessionEnvironment, key: JournalKey? = nil,
-                           transcribe: (TranscriptionRequest) throws -> Transcription,
-                           onRecord: (JournalRecord) -> Void = { _ in }) throws -> Run {
-        var run: Run?
-        var pendingHeaderError: Error?
-        // Replies as journaled; nil marks an `outbound-event` record (already counted as an event).
-        var outbound: [String?] = []
-        let scan = try JournalReader.scan(url, key: key) { record in
-            onRecord(record)
-            switch record.type {
-            case .sessionHeader:
-                do {
-                    let header = try SessionHeader.decode(record.payload)
-                    run = Run(header: header, reducer: SessionReducer(facts: header.facts, environment: environment), inbound: 0)
-                } catch { pendingHeaderError = error }
-            case .inboundText, .inboundBinary, .transportClosed:
-                guard run != nil else { return }
-                if record.type == .transportClosed { run!.transportEnded = true } else { run!.inbound += 1 }
-                try perform(run!.reducer.handle(record), on: &run!, transcribe: transcribe)
-            case .outbound:
-                guard run != nil else { return }
-                outbound.append(record.text ?? "")
-            case .outboundEvent:
-                guard run != nil else { return }
-                outbound.append(nil)
-                run!.journaledEvents.append(record.text ?? "")
-            default:
-                break
-            }
-        }
-        if let pendingHeaderError { throw pendingHeaderError }
-        guard var run else { throw RunError.noHeader(url.path) }
-        // Format 2 journals say which records are events; format 1 ones only by their JSON.
-        let typed = scan.header.formatVersion >= 2
-        for case let text? in outbound {
-            if !typed, Self.isEvent(text) { run.journaledEvents.append(text) } else { run.journaledReplies.append(text) }
-        }
-        // A journal cut short (server killed) has no transport-closed record: end the audio the
-        // way a disconnect would, so the last utterances are transcribed too.
-        if !run.transportEnded {
-            let end = JournalRecord(type: .transportClosed, sequence: 0, receivedAt: run.reducer.lastReceivedAt,
-                                    payload: Array("{\"reason\":\"journal ended\"}".utf8))
-            try perform(run.reducer.handle(end), on: &run, transcribe: transcribe)
-        }
-        run.journalDamage = scan.damage
-        return run
+                           transcriber: any Transcriber) async throws -> Run {
+        let transport = try JournalTransport(url: url, key: key)
+        let header = try await transport.header()
+        let driver = SessionDriver(reducer: SessionReducer(facts: header.facts, environment: environment), transport: transport,
+                                   transcriber: transcriber, scheduling: .lockstep)
+        let outcome = try await driver.run()
+        return await transport.run(header: header, outcome: outcome)
     }
 
-    private static func perform(_ effects: [SessionEffect], on run: inout Run,
-                                transcribe: (TranscriptionRequest) throws -> Transcription) throws {
-        for effect in effects {
-            switch effect {
-            case .send(let text): run.derivedReplies.append(text)
-            case .event(let text): run.derivedEvents.append(text)
-            case .transcribe(let request):
-                let result = try transcribe(request)
-                run.transcriptions += 1
-                try perform(run.reducer.apply(result, to: request.id), on: &run, transcribe: transcribe)
-            case .identified, .closeSocket: break
-            }
-        }
+    /// With a transcription function (tests, tools): called where the driver asks.
+    public static func run(_ url: URL, environment: SessionEnvironment, key: JournalKey? = nil,
+                           transcribe: @escaping @Sendable (TranscriptionRequest) throws -> Transcription) async throws -> Run {
+        try await run(url, environment: environment, key: key, transcriber: ClosureTranscriber(transcribe))
     }
 
     /// In format 1 journals, derived events are the `event` messages; everything else is a reply.
@@ -103,19 +55,102 @@ public enum SessionRunner {
     }
 }
 
-extension SessionHeader {
-    private struct Found: Error { var header: SessionHeader }
+/// A transcription function as a transcriber.
+public struct ClosureTranscriber: Transcriber {
+    private let body: @Sendable (TranscriptionRequest) throws -> Transcription
+    public init(_ body: @escaping @Sendable (TranscriptionRequest) throws -> Transcription) { self.body = body }
+    public func transcribe(_ request: TranscriptionRequest) async throws -> Transcription { try body(request) }
+}
 
+/// A journal as a session's transport, for replay: its inbound records in order (then its
+/// transport-closed record, or one made up where the journal was cut short), while what the
+/// live server sent is collected on the way and what the driver sends now is collected beside it.
+actor JournalTransport: SessionTransport {
+    private let path: String
+    private let cursor: JournalCursor
+    // Replies as journaled; nil marks an `outbound-event` record (already counted as an event).
+    private var outbound: [String?] = []
+    private var journaledEvents: [String] = []
+    private var derivedReplies: [String] = []
+    private var derivedEvents: [String] = []
+    private var transportEnded = false
+    private var lastReceivedAt: Int64 = 0
+
+    init(url: URL, key: JournalKey?) throws {
+        path = url.path
+        cursor = try JournalCursor(url: url, key: key)
+    }
+
+    /// The session header, which the journal writer puts first.
+    func header() throws -> SessionHeader {
+        guard let first = cursor.next(), first.type == .sessionHeader else { throw SessionRunner.RunError.noHeader(path) }
+        return try SessionHeader.decode(first.payload)
+    }
+
+    func receive() -> JournalRecord {
+        while let record = cursor.next() {
+            switch record.type {
+            case .inboundText, .inboundBinary:
+                lastReceivedAt = record.receivedAt
+                return record
+            case .transportClosed:
+                transportEnded = true
+                return record
+            default:
+                collect(record)
+            }
+        }
+        // A journal cut short (server killed) has no transport-closed record: end the audio the
+        // way a disconnect would, so the last utterances are transcribed too.
+        return JournalRecord(type: .transportClosed, sequence: 0, receivedAt: lastReceivedAt,
+                             payload: Array("{\"reason\":\"journal ended\"}".utf8))
+    }
+
+    func send(_ message: OutboundMessage) -> Bool {
+        switch message {
+        case .reply(let text): derivedReplies.append(text)
+        case .event(let text): derivedEvents.append(text)
+        }
+        return true
+    }
+
+    func closeForServerFailure(reason: String) {}
+
+    private func collect(_ record: JournalRecord) {
+        switch record.type {
+        case .outbound: outbound.append(record.text ?? "")
+        case .outboundEvent:
+            outbound.append(nil)
+            journaledEvents.append(record.text ?? "")
+        default: break
+        }
+    }
+
+    /// Reads what follows the session's end and puts the run together.
+    func run(header: SessionHeader, outcome: SessionDriver.Outcome) -> SessionRunner.Run {
+        while let record = cursor.next() { collect(record) }
+        let scan = cursor.result
+        var run = SessionRunner.Run(header: header, reducer: outcome.reducer, inbound: outcome.inbound)
+        // Format 2 journals say which records are events; format 1 ones only by their JSON.
+        let typed = scan.header.formatVersion >= 2
+        run.journaledEvents = journaledEvents
+        for case let text? in outbound {
+            if !typed, SessionRunner.isEvent(text) { run.journaledEvents.append(text) } else { run.journaledReplies.append(text) }
+        }
+        run.derivedReplies = derivedReplies
+        run.derivedEvents = derivedEvents
+        run.transportEnded = transportEnded
+        run.transcriptions = outcome.appliedTranscriptions
+        run.journalDamage = scan.damage
+        return run
+    }
+}
+
+extension SessionHeader {
     /// The session header of a journal (its first record), without reading the rest.
     public static func read(from url: URL, key: JournalKey? = nil) throws -> SessionHeader {
-        do {
-            _ = try JournalReader.scan(url, key: key) { record in
-                if record.type == .sessionHeader { throw Found(header: try SessionHeader.decode(record.payload)) }
-                throw SessionRunner.RunError.noHeader(url.path)
-            }
-        } catch let found as Found {
-            return found.header
-        }
-        throw SessionRunner.RunError.noHeader(url.path)
+        let cursor = try JournalCursor(url: url, key: key)
+        guard let first = cursor.next(), first.type == .sessionHeader else { throw SessionRunner.RunError.noHeader(url.path) }
+        return try SessionHeader.decode(first.payload)
     }
 }

@@ -59,7 +59,7 @@ public struct TranscriptCache: Sendable {
 
 /// A transcription source for one journal: cached entries where they match, the recognizer
 /// otherwise; remembers every result so the cache can be refreshed afterwards.
-public final class CachedTranscriber: @unchecked Sendable {
+public actor CachedTranscriber: Transcriber {
     private let cached: [TranscriptCache.Entry]
     private let recognizer: any SpeechRecognizer
     public private(set) var entries: [TranscriptCache.Entry] = []

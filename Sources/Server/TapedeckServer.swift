@@ -13,43 +13,31 @@ import ServiceLifecycle
 
 /// Builds the Hummingbird application: the stream endpoint and a health check.
 public enum TapedeckServer {
+    /// Derived events wait this long after `opened`: AudioHook clients (and the reference suite)
+    /// expect the first server message after `opened` to be the answer to their first request.
+    static let quietAfterOpened: UInt64 = 1_000_000_000
+
     /// The product: sessions transcribed on `recognition`, analysed, and written as CSV under
-    /// the configuration's results directory when they end.
+    /// the configuration's results directory when they end. Without an engine in `environment`
+    /// (`--no-transcription`, and the transport tests) sessions are journaled and answered only.
     public static func makeApplication(
         configuration: ServerConfiguration,
         store: KeyStore,
-        environment: SessionEnvironment,
-        recognition: RecognitionWorkerPool?,
+        environment: SessionEnvironment = .protocolOnly,
+        recognition: RecognitionWorkerPool? = nil,
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
-        return try makeApplication(
-            configuration: configuration, store: store, core: SessionReducer.self, environment: environment, recognition: recognition,
-            project: { reducer, header, journal in
-                // A protocol-only server (`--no-transcription`) derives nothing worth a CSV;
-                // `tapedeck regenerate` writes them from the journals later.
-                guard environment.engine != nil else { return nil }
-                let session = DerivedSession(header: header, reducer: reducer)
-                return session.producesCSV ? try projector.write(session, journal: journal) : nil
-            },
-            verifySignature: verifySignature, logger: logger, onServerRunning: onServerRunning, onSessionEnd: onSessionEnd)
-    }
-
-    public static func makeApplication<Core: SessionCore>(
-        configuration: ServerConfiguration,
-        store: KeyStore,
-        core: Core.Type,
-        environment: SessionEnvironment = .protocolOnly,
-        recognition: RecognitionWorkerPool? = nil,
-        project: @escaping @Sendable (Core, SessionHeader, URL) throws -> URL? = { _, _, _ in nil },
-        verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
-        logger: Logger = Logger(label: "tapedeck"),
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
-        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
-    ) throws -> some ApplicationProtocol {
+        let project: SessionDriver.Project = { reducer, header, journal in
+            // A protocol-only server derives nothing worth a CSV; `tapedeck regenerate` writes
+            // them from the journals later.
+            guard environment.engine != nil else { return nil }
+            let session = DerivedSession(header: header, reducer: reducer)
+            return session.producesCSV ? try projector.write(session, journal: journal) : nil
+        }
         let authenticator = Authenticator(store: store, verifySignature: verifySignature)
         let sessions = SessionSlots(limit: configuration.maxConcurrentSessions)
         let shutdown = ShutdownSignal()
@@ -102,13 +90,37 @@ public enum TapedeckServer {
             sessionLogger[metadataKey: "org"] = "\(facts.organization)"
             sessionLogger[metadataKey: "key"] = "\(facts.keyId)"
             let channel = context.requestContext.channel
-            let transport = TransportControls(
+            let controls = TransportControls(
                 record: ConnectionRecords.shared.record(for: channel) ?? ConnectionRecord(),
                 shutdown: shutdown,
                 drop: { channel.close(promise: nil) })
-            let session = LiveSession<Core>(facts: facts, configuration: configuration, environment: environment, pool: recognition,
-                                            storage: storage, logger: sessionLogger, transport: transport, finishSession: project)
-            let url = await session.run(inbound: inbound, outbound: outbound)
+            let clock = SystemClock()
+            let control = SessionControl()
+            let recorder = SessionJournal(
+                settings: .init(root: configuration.journalDirectory, sync: configuration.journalSync, key: configuration.journalKey,
+                                maxQueuedBytes: configuration.maxQueuedJournalBytes),
+                facts: facts, components: environment.components,
+                onFailure: { error in
+                    storage.reportFailure(error)
+                    control.storageFailed(error)
+                })
+            let transport = WebSocketTransport(inbound: inbound, outbound: outbound, configuration: configuration,
+                                               controls: controls, clock: clock)
+            let driver = SessionDriver(
+                reducer: SessionReducer(facts: facts, environment: environment), transport: transport,
+                transcriber: recognition.map(PoolTranscriber.init), recorder: recorder, clock: clock,
+                scheduling: .concurrent(quietAfterIdentified: Self.quietAfterOpened),
+                limits: .init(maxQueuedInboundBytes: configuration.maxQueuedInboundBytes,
+                              maxQueuedTranscriptions: configuration.maxQueuedTranscriptions),
+                control: control, logger: sessionLogger, project: project)
+            // The connection's handler is cancelled on shutdown; the session must still drain its
+            // transcriptions, journal the end and write its CSV, so it runs in its own task.
+            let url = await Task {
+                await transport.start(control: control)
+                let outcome = try? await driver.run()
+                await transport.stop()
+                return outcome?.journal?.url
+            }.value
             await onSessionEnd(url)
         }
 

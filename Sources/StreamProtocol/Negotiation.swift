@@ -86,10 +86,8 @@ public enum ProtocolEvent: Equatable, Sendable {
     case closeRequested(reason: String)
     /// The client reported an error (AudioHook `error` message).
     case clientError(code: Int64, message: String)
-    /// A protocol violation was answered (e.g. with `disconnect`); for the server log.
+    /// A protocol violation was answered (e.g. with `disconnect`); the driver logs it.
     case violation(String)
-    /// Nothing more is expected on this connection: close the socket.
-    case closeSocket
 }
 
 /// The supported recognition languages, as each dialect names them.

@@ -5,7 +5,7 @@ import Journal
 import Pipeline
 import Recognition
 
-struct RegenerateCommand: ParsableCommand {
+struct RegenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "regenerate",
         abstract: "Re-derive every session's CSV files from the journals with this build's engine and analyzer.",
@@ -41,8 +41,8 @@ struct RegenerateCommand: ParsableCommand {
 
     /// The supervisor: picks this shard's journals and hands them to worker processes (see
     /// `WorkerProcesses`), so a journal whose derivation crashes fails alone.
-    func run() throws {
-        if worker { return try serveAsWorker() }
+    func run() async throws {
+        if worker { return try await serveAsWorker() }
         let (index, count) = try parsedShard()
         var files = JournalLayout.journals(under: URL(fileURLWithPath: journal))
         if let since { files = files.filter { $0.deletingLastPathComponent().lastPathComponent >= since } }
@@ -82,7 +82,7 @@ struct RegenerateCommand: ParsableCommand {
     }
 
     /// One worker process: loads the engine once, then regenerates each journal path it is given.
-    private func serveAsWorker() throws {
+    private func serveAsWorker() async throws {
         // Results depend on the thread count: use the live server's default (1) unless told otherwise,
         // and spread work over sessions with --jobs instead.
         let recognizer = try EngineArguments.recognizer(model: engine.model ?? "base", threads: threads)
@@ -92,7 +92,7 @@ struct RegenerateCommand: ParsableCommand {
         let projector = Projector(root: URL(fileURLWithPath: results))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        WorkerLoop.serve { path in
+        await WorkerLoop.serve { path in
             let file = URL(fileURLWithPath: path)
             FaultInjection.trapIfRequested(sessionId: (try? SessionHeader.read(from: file, key: journalKey))?.sessionId ?? "")
             // One cache folder per organization, as for journals and results.
@@ -100,7 +100,7 @@ struct RegenerateCommand: ParsableCommand {
             let regenerator = Regenerator(environment: environment, recognizer: recognizer, projector: projector,
                                           cache: noCache ? nil : TranscriptCache(directory: cacheRoot.appendingPathComponent(organization)),
                                           key: journalKey)
-            let outcome = try regenerator.regenerate(file)
+            let outcome = try await regenerator.regenerate(file)
             let answer = WorkerAnswer(audioSeconds: outcome.session.duration, cacheHits: outcome.cacheHits,
                                       recognized: outcome.recognized, written: outcome.written?.path)
             return String(decoding: try encoder.encode(answer), as: UTF8.self)

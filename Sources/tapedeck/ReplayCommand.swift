@@ -4,7 +4,7 @@ import Journal
 import Pipeline
 import Recognition
 
-struct ReplayCommand: ParsableCommand {
+struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Show a journaled session as a timeline, and with --verify prove what was sent follows from the journal.",
@@ -31,10 +31,10 @@ struct ReplayCommand: ParsableCommand {
     /// Exit status for a journal that could not be replayed (distinct from 1, "different").
     static let cannotReplay: Int32 = 2
 
-    func run() throws {
+    func run() async throws {
         guard inProcess else { return try superviseChild() }
         do {
-            try replay()
+            try await replay()
         } catch let exit as ExitCode {
             throw exit
         } catch {
@@ -60,7 +60,7 @@ struct ReplayCommand: ParsableCommand {
         }
     }
 
-    private func replay() throws {
+    private func replay() async throws {
         let url = URL(fileURLWithPath: file)
         let journalKey = try key.load()
         let header = try SessionHeader.read(from: url, key: journalKey)
@@ -77,14 +77,37 @@ struct ReplayCommand: ParsableCommand {
             print("note: this replay differs from the recorded session in:")
             for difference in differences { print("  \(difference)") }
         }
+        if !quiet { try printTimeline(url, key: journalKey) }
+        let report = try await Replay.run(url, environment: environment, key: journalKey, transcribe: { [recognizer] request in
+            guard let recognizer else { throw Replay.ReplayError.noEngine }
+            return try recognizer.transcribe(request.samples, language: request.language)
+        })
+        if let damage = report.journalDamage {
+            FileHandle.standardError.write(Data("journal damaged: \(damage)\n".utf8))
+        }
+        guard verify else { return }
+        let run = report.run
+        if report.identical {
+            func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+            var line = "identical: \(count(run.derivedReplies.count, "reply").replacingOccurrences(of: "replys", with: "replies")) and "
+            line += "\(count(run.derivedEvents.count, "event")) re-derived from \(count(run.inbound, "inbound record"))"
+            line += " (\(count(run.transcriptions, "utterance")) transcribed) match the journal"
+            if report.undelivered > 0 { line += "; the last \(report.undelivered) were never sent because the connection had ended" }
+            print(line)
+        } else if let difference = report.firstDifference {
+            print("DIFFERENT at \(difference.stream) \(difference.index + 1):\n  journaled: \(difference.journaled ?? "(none)")\n  derived:   \(difference.derived ?? "(none)")")
+            throw ExitCode(1)
+        } else {
+            throw ExitCode(1)
+        }
+    }
+
+    /// Every record with its offset from the first, as text or JSON lines.
+    private func printTimeline(_ url: URL, key: JournalKey?) throws {
         var first: Int64?
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        let report = try Replay.run(url, environment: environment, key: journalKey, transcribe: { request in
-            guard let recognizer else { throw Replay.ReplayError.noEngine }
-            return try recognizer.transcribe(request.samples, language: request.language)
-        }) { record in
-            guard !quiet else { return }
+        try JournalReader.scan(url, key: key) { record in
             let start = first ?? record.receivedAt
             first = start
             let offset = Double(record.receivedAt - start) / 1e6
@@ -103,24 +126,6 @@ struct ReplayCommand: ParsableCommand {
                 let body = text.map { $0.count > 160 ? String($0.prefix(157)) + "..." : $0 } ?? "\(record.payload.count) bytes of audio"
                 print(String(format: "%9.3f s  %@ %@ %@", offset, arrow, record.type.description, body))
             }
-        }
-        if let damage = report.journalDamage {
-            FileHandle.standardError.write(Data("journal damaged: \(damage)\n".utf8))
-        }
-        guard verify else { return }
-        let run = report.run
-        if report.identical {
-            func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
-            var line = "identical: \(count(run.derivedReplies.count, "reply").replacingOccurrences(of: "replys", with: "replies")) and "
-            line += "\(count(run.derivedEvents.count, "event")) re-derived from \(count(run.inbound, "inbound record"))"
-            line += " (\(count(run.transcriptions, "utterance")) transcribed) match the journal"
-            if report.undelivered > 0 { line += "; the last \(report.undelivered) were never sent because the connection had ended" }
-            print(line)
-        } else if let difference = report.firstDifference {
-            print("DIFFERENT at \(difference.stream) \(difference.index + 1):\n  journaled: \(difference.journaled ?? "(none)")\n  derived:   \(difference.derived ?? "(none)")")
-            throw ExitCode(1)
-        } else {
-            throw ExitCode(1)
         }
     }
 }

@@ -150,12 +150,13 @@ struct LineReader {
 
 /// The child's side of `WorkerProcesses`: reads items from standard input, answers each.
 enum WorkerLoop {
-    static func serve(_ handle: (String) throws -> String) {
+    /// Blocking reads of standard input are fine here: a worker process does nothing else.
+    static func serve(_ handle: (String) async throws -> String) async {
         var lines = LineReader(FileHandle.standardInput)
         while let item = lines.next() {
             let answer: String
             do {
-                answer = "ok\t" + (try handle(item))
+                answer = "ok\t" + (try await handle(item))
             } catch {
                 answer = "failed\t" + "\(error)".replacingOccurrences(of: "\n", with: " ")
             }

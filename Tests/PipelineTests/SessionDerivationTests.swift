@@ -39,7 +39,7 @@ import StreamProtocol
         try writer.close(receivedAt: t)
     }
 
-    @Test func aJournaledCallBecomesTranscriptAnalysisEventsAndCSV() throws {
+    @Test func aJournaledCallBecomesTranscriptAnalysisEventsAndCSV() async throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-derive-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -50,7 +50,7 @@ import StreamProtocol
 
         let recognizer = try WhisperRecognizer(model: "tiny.en", threads: 2)
         let environment = SessionEnvironment(engine: recognizer.identity)
-        let run = try SessionRunner.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
+        let run = try await SessionRunner.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
         let derived = run.session
         #expect(derived.utterances.count == 2)
         let text = derived.utterances.map(\.text).joined(separator: " ").lowercased()
@@ -82,10 +82,10 @@ import StreamProtocol
         // Regenerate: the first run fills the transcript cache, the second reads it; same bytes.
         let cache = TranscriptCache(directory: dir.appendingPathComponent("cache"))
         let regenerator = Regenerator(environment: environment, recognizer: recognizer, projector: projector, cache: cache)
-        let once = try regenerator.regenerate(journal)
+        let once = try await regenerator.regenerate(journal)
         #expect(once.recognized == 2 && once.cacheHits == 0)
         #expect(try Data(contentsOf: url) == live)
-        let twice = try regenerator.regenerate(journal)
+        let twice = try await regenerator.regenerate(journal)
         #expect(twice.recognized == 0 && twice.cacheHits == 2, "nothing changed: no speech recognition")
         #expect(try Data(contentsOf: url) == live)
 
@@ -94,7 +94,7 @@ import StreamProtocol
         settings.marketing.append(MarketingEntry(id: "isp", type: "product", canonical: "internet", aliases: [], fuzzy: false))
         var changed = environment
         changed.analyzer = CallAnalyzer(configuration: settings)
-        let third = try Regenerator(environment: changed, recognizer: recognizer, projector: projector, cache: cache).regenerate(journal)
+        let third = try await Regenerator(environment: changed, recognizer: recognizer, projector: projector, cache: cache).regenerate(journal)
         #expect(third.recognized == 0 && third.cacheHits == 2)
         let before = try CSV.parse(String(decoding: live, as: UTF8.self))[1]
         let after = try CSV.parse(String(contentsOf: url, encoding: .utf8))[1]

@@ -17,15 +17,15 @@ import Testing
 
     /// One seed call: open, two bursts of tone with silence between, close.
     static func transcriptionRequests(_ reducer: inout SessionReducer) -> [TranscriptionRequest] {
-        var effects = reducer.handle(record(.inboundText, Array(#"{"type":"open","id":"r-1","parameters":{"language":"en"}}"#.utf8), at: 0))
+        var effects = reducer.reduce(.record(record(.inboundText, Array(#"{"type":"open","id":"r-1","parameters":{"language":"en"}}"#.utf8), at: 0)))
         let tone = (0..<16000).map { Float(0.3 * sin(2 * Double.pi * 440 * Double($0) / 16000)) }
         let silence = [Float](repeating: 0, count: 16000)
         var t: Int64 = 0
         for chunk in [tone, silence, tone, silence] {
             t += 1_000_000
-            effects += reducer.handle(record(.inboundBinary, PCM.bytesLE(chunk), at: t))
+            effects += reducer.reduce(.record(record(.inboundBinary, PCM.bytesLE(chunk), at: t)))
         }
-        effects += reducer.handle(record(.inboundText, Array(#"{"type":"close","id":"r-1","parameters":{}}"#.utf8), at: t))
+        effects += reducer.reduce(.record(record(.inboundText, Array(#"{"type":"close","id":"r-1","parameters":{}}"#.utf8), at: t)))
         return effects.compactMap { if case .transcribe(let request) = $0 { return request } else { return nil } }
     }
 
@@ -37,11 +37,11 @@ import Testing
         var reducer = SessionReducer(facts: Self.facts, environment: SessionEnvironment(engine: Self.engine))
         let requests = Self.transcriptionRequests(&reducer)
         let due = try! #require(requests.first).id
-        #expect(reducer.apply(Self.words("stray"), to: due + 7).isEmpty, "request \(due) is due first")
+        #expect(reducer.reduce(.transcribed(id: due + 7, Self.words("stray"))).isEmpty, "request \(due) is due first")
         #expect(reducer.misappliedResults == 1)
         #expect(reducer.pendingTranscriptions == requests.count, "the stray result consumed nothing")
         var effects: [SessionEffect] = []
-        for request in requests { effects += reducer.apply(Self.words("my bill is wrong again"), to: request.id) }
+        for request in requests { effects += reducer.reduce(.transcribed(id: request.id, Self.words("my bill is wrong again"))) }
         #expect(effects.contains { if case .event = $0 { return true } else { return false } })
         let replies = effects.compactMap { effect -> String? in if case .send(let text) = effect { return text } else { return nil } }
         #expect(replies.contains { $0.contains(#""type":"closed""#) }, "closed once the last result is in")
@@ -67,11 +67,11 @@ import Testing
         return url
     }
 
-    @Test func eventsAreTheirOwnRecordKindAndOldJournalsAreStillSplit() throws {
+    @Test func eventsAreTheirOwnRecordKindAndOldJournalsAreStillSplit() async throws {
         for (version, eventType) in [(UInt16(2), RecordType.outboundEvent), (1, .outbound)] {
             let url = try Self.journal(version: version, eventType: eventType)
             defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()) }
-            let run = try SessionRunner.run(url, environment: .protocolOnly) { _ in throw Replay.ReplayError.noEngine }
+            let run = try await SessionRunner.run(url, environment: .protocolOnly) { _ in throw Replay.ReplayError.noEngine }
             #expect(run.journaledReplies.count == 1 && run.journaledReplies[0].contains(#""type":"opened""#), "format \(version)")
             #expect(run.journaledEvents.count == 1 && run.journaledEvents[0].contains(#""type":"event""#), "format \(version)")
         }

@@ -8,7 +8,7 @@ import Testing
     @Test func aBurstBeyondTheLimitGetsOnlyLiveSessionsAnd503s() async throws {
         let harness = try ServerHarness()
         harness.configuration.maxConcurrentSessions = 8
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let key = try harness.store.create(organization: "acme")
         let port = harness.port
@@ -20,9 +20,9 @@ import Testing
                 socket.setTimeouts(receive: 20, send: 5)
                 let status = socket.responseStatus()
                 guard status == 101 else { return (status, false) }
-                socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array("s\(index)".utf8)))
+                socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array(ServerHarness.seedOpen(id: "s\(index)").utf8)))
                 let reply = socket.readFrame()
-                return (status, reply?.opcode == 0x1 && reply?.payload == Array("ack:s\(index)".utf8))
+                return (status, reply?.opcode == 0x1 && reply.map { ServerHarness.isOpened($0.payload) } == true)
             }
         }
         let upgraded = outcomes.filter { $0.status == 101 }

@@ -87,7 +87,7 @@ import StreamProtocol
             #expect(closed["seq"] == .int(4))
         }
         let journal = try #require(await harness.endedSessions(1).first)
-        #expect(try Replay.run(journal).identical)
+        #expect(try await Replay.run(journal).identical)
     }
 
     @Test func errorsAreAnsweredWithDisconnectThenClosed() async throws {
@@ -118,7 +118,7 @@ import StreamProtocol
         }
         let journals = await harness.endedSessions(4)
         #expect(journals.count == 4)
-        for journal in journals { #expect(try Replay.run(journal).identical) }
+        for journal in journals { #expect(try await Replay.run(journal).identical) }
     }
 
     @Test func gracefulShutdownSealsOpenSessions() async throws {

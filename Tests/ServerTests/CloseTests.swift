@@ -12,8 +12,8 @@ import Testing
             guard let socket = RawSocket(port: port) else { throw ServerError.io("cannot connect") }
             socket.setTimeouts(receive: 20, send: 5)
             guard socket.upgrade(path: "/v1/stream?x-api-key=\(key.apiKey)", port: port) == 101 else { throw ServerError.io("no 101") }
-            socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array("hello".utf8)))
-            guard socket.readFrame()?.payload == Array("ack:hello".utf8) else { throw ServerError.io("no ack") }
+            socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array(ServerHarness.seedOpen(id: "hello").utf8)))
+            guard let reply = socket.readFrame(), ServerHarness.isOpened(reply.payload) else { throw ServerError.io("no opened") }
             return socket
         }
     }
@@ -21,7 +21,7 @@ import Testing
     static func closeCode(after frames: [[UInt8]], configure: (ServerHarness) -> Void = { _ in }) async throws -> UInt16? {
         let harness = try ServerHarness()
         configure(harness)
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let socket = try await session(harness)
         return try await RawSocket.offPool {
@@ -52,17 +52,17 @@ import Testing
         let harness = try ServerHarness()
         harness.configuration.idleTimeoutSeconds = 1
         harness.configuration.closeReplyTimeoutSeconds = 1
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let key = try harness.store.create(organization: "acme")
         let port = harness.port
-        // The ack may come before or after nothing: with a 1 s idle limit a loaded machine can
+        // The opened may come before or after nothing: with a 1 s idle limit a loaded machine can
         // close first; `closeCode` skips to the close frame either way.
         let (code, dropped) = try await RawSocket.offPool { () -> (UInt16?, Bool) in
             guard let socket = RawSocket(port: port) else { throw ServerError.io("cannot connect") }
             socket.setTimeouts(receive: 20, send: 5)
             guard socket.upgrade(path: "/v1/stream?x-api-key=\(key.apiKey)", port: port) == 101 else { throw ServerError.io("no 101") }
-            socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array("hello".utf8)))
+            socket.sendAll(RawSocket.frame(opcode: 0x1, payload: Array(ServerHarness.seedOpen(id: "hello").utf8)))
             return (socket.closeCode(), socket.readUntilClosed())
         }
         #expect(code == 1001)
@@ -77,7 +77,7 @@ import Testing
         let harness = try ServerHarness()
         harness.configuration.closeReplyTimeoutSeconds = 60
         harness.configuration.shutdownTimeoutSeconds = 1
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         let socket = try await Self.session(harness)
         let stopping = Task { await harness.shutDownGracefully() }
         let code = try await RawSocket.offPool { socket.closeCode() }

@@ -61,7 +61,7 @@ struct FloodFigures: CustomStringConvertible {
     static func start() async throws -> (ServerHarness, String) {
         let harness = try ServerHarness()
         harness.configuration.writeStallTimeoutSeconds = 2
-        try await harness.start(SessionReducer.self)
+        try await harness.start()
         let key = try harness.store.create(organization: "acme")
         return (harness, "/v1/stream?x-api-key=\(key.apiKey)")
     }

@@ -77,8 +77,8 @@ import StreamProtocol
     static func messages(_ texts: [String]) -> [JSONValue] { texts.compactMap { try? JSONValue.parse($0) } }
 
     /// The auditor's check and the analyst's regenerate on a live session's journal.
-    static func auditAndRegenerate(_ journal: URL, liveCSV: URL, environment: SessionEnvironment) throws {
-        let report = try Replay.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
+    static func auditAndRegenerate(_ journal: URL, liveCSV: URL, environment: SessionEnvironment) async throws {
+        let report = try await Replay.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
         #expect(report.componentDifferences.isEmpty)
         #expect(report.identical, "replay differs: \(String(describing: report.firstDifference))")
         #expect(report.run.derivedEvents.count == report.run.journaledEvents.count)
@@ -88,13 +88,13 @@ import StreamProtocol
         let projector = Projector(root: elsewhere.appendingPathComponent("results"))
         let regenerator = Regenerator(environment: environment, recognizer: recognizer, projector: projector,
                                       cache: TranscriptCache(directory: elsewhere.appendingPathComponent("cache")))
-        let outcome = try regenerator.regenerate(journal)
+        let outcome = try await regenerator.regenerate(journal)
         let written = try #require(outcome.written)
         #expect(written.path.hasSuffix(liveCSV.path.split(separator: "/").suffix(3).joined(separator: "/")))
         #expect(try Data(contentsOf: written) == Data(contentsOf: liveCSV), "regenerate reproduces the live CSV byte for byte")
         let utterances = { (url: URL) in url.deletingLastPathComponent().appendingPathComponent(url.deletingPathExtension().lastPathComponent + ".utterances.csv") }
         #expect(try Data(contentsOf: utterances(written)) == Data(contentsOf: utterances(liveCSV)))
-        let again = try regenerator.regenerate(journal)
+        let again = try await regenerator.regenerate(journal)
         #expect(again.recognized == 0, "the second regenerate reads the transcript cache")
         #expect(try Data(contentsOf: written) == Data(contentsOf: liveCSV))
     }
@@ -145,7 +145,7 @@ import StreamProtocol
         let header = try SessionHeader.read(from: journal)
         #expect(header.components["engine"] == Self.recognizer.identity.description)
         #expect(header.components["analyzer.config"] == AnalysisConfiguration.default.digest)
-        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+        try await Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
     }
 
     @Test func stereoAudioHookCallSeparatesAgentAndCustomer() async throws {
@@ -193,7 +193,7 @@ import StreamProtocol
         let lines = row["transcript"]?.split(separator: "\n").map(String.init) ?? []
         #expect(lines.first?.hasPrefix("customer: ") == true && lines.contains { $0.hasPrefix("agent: ") })
         #expect(Int(row["agent_score"] ?? "") != nil)
-        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+        try await Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
     }
 
     @Test func turkishSeedCallIsTranscribedAsTurkish() async throws {
@@ -214,7 +214,7 @@ import StreamProtocol
         let row = try Self.csvRow(csv)
         #expect(row["language"] == "tr")
         #expect(row["transcript"]?.isEmpty == false)
-        try Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
+        try await Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)
     }
 
     @Test func aServerShutdownMidCallStillTranscribesWhatItHeardAndWritesTheCSV() async throws {
@@ -238,7 +238,7 @@ import StreamProtocol
         let row = try Self.csvRow(Self.csvURL(harness, journal: journal, id: "seed-shutdown"))
         #expect(row["transcript"]?.lowercased().contains("internet") == true, "transcript: \(row["transcript"] ?? "")")
         // What live wrote is what the journal implies.
-        let report = try Replay.run(journal, environment: environment) { try Self.recognizer.transcribe($0.samples, language: $0.language) }
+        let report = try await Replay.run(journal, environment: environment) { try Self.recognizer.transcribe($0.samples, language: $0.language) }
         #expect(report.identical, "\(String(describing: report.firstDifference))")
     }
 
@@ -308,7 +308,7 @@ import StreamProtocol
         #expect(!FileManager.default.fileExists(atPath: results.appendingPathComponent("acme").path), "no CSV was written live")
 
         let environment = SessionEnvironment(engine: Self.recognizer.identity)
-        let outcome = try Regenerator(environment: environment, recognizer: Self.recognizer, projector: Projector(root: results), cache: nil)
+        let outcome = try await Regenerator(environment: environment, recognizer: Self.recognizer, projector: Projector(root: results), cache: nil)
             .regenerate(journal)
         let csv = try #require(outcome.written)
         let row = try Self.csvRow(csv)

@@ -18,7 +18,7 @@ import StreamProtocol
 
     static func start() async throws -> ServerHarness {
         let harness = try ServerHarness()
-        try await harness.start(SessionReducer.self, verifySignature: SignatureCheck.verifier(logger: Logger(label: "test")))
+        try await harness.start(verifySignature: SignatureCheck.verifier(logger: Logger(label: "test")))
         return harness
     }
 
@@ -38,7 +38,7 @@ import StreamProtocol
         #expect(outcome.sentFrames == 2, "1 s of audio in 500 ms frames")
         let url = try #require(await harness.endedSessions(1).first)
         #expect(url.lastPathComponent == "call-0001.tdj")
-        let report = try Replay.run(url)
+        let report = try await Replay.run(url)
         #expect(report.identical)
         #expect(report.header.facts.dialect == "seed")
         #expect(report.header.negotiated.contains(#""encoding":"pcm16le""#))
@@ -66,7 +66,7 @@ import StreamProtocol
         #expect(header.facts.dialect == "audiohook")
         #expect(header.facts.headers["signature"] == nil && header.facts.headers["x-api-key"] == nil, "credentials are never journaled")
         #expect(records.filter { $0.type == .inboundBinary }.map(\.payload.count) == [3200, 3200, 3200, 3200, 3200])
-        #expect(try Replay.run(url).identical)
+        #expect(try await Replay.run(url).identical)
     }
 
     @Test func badSignaturesAreRefusedWith401() async throws {
@@ -106,7 +106,7 @@ import StreamProtocol
         #expect(texts[0].contains("audio before open"))
         let journal = try #require(await harness.endedSessions(1).first)
         #expect(journal.lastPathComponent == "wire-1.tdj")
-        #expect(try Replay.run(journal).identical)
+        #expect(try await Replay.run(journal).identical)
     }
 
     /// A key in the query string authenticates a seed client only: an AudioHook `open` sent over

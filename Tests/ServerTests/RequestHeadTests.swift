@@ -7,7 +7,7 @@ import Testing
     @Test func silentAndPartialHeadsAreClosedAfterTheTimeoutWhileRealClientsStillConnect() async throws {
         let harness = try ServerHarness()
         harness.configuration.requestHeadTimeoutSeconds = 1
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let key = try harness.store.create(organization: "acme")
         let port = harness.port
@@ -43,7 +43,7 @@ import Testing
 
     @Test func anOversizedHeadIsAnswered431AndClosed() async throws {
         let harness = try ServerHarness()
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let key = try harness.store.create(organization: "acme")
         let port = harness.port

@@ -28,21 +28,17 @@ final class ServerHarness: @unchecked Sendable {
         store = try KeyStore.open(dataDirectory: configuration.dataDirectory)
     }
 
-    func start<Core: SessionCore>(_ core: Core.Type, verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool = { _, _, _ in false }) async throws {
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        let ended = self.ended
-        let app = try TapedeckServer.makeApplication(
-            configuration: configuration, store: store, core: core, verifySignature: verifySignature, logger: logger,
-            onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            onSessionEnd: { url in await ended.add(url) })
-        run(app, logger: logger)
-        for await p in stream { port = p; break }
+    /// A seed `open` for 16 kHz PCM: enough to open a session on a server without an engine.
+    static func seedOpen(id: String) -> String {
+        #"{"type":"open","id":"\#(id)","seq":1,"parameters":{"media":[{"type":"audio","codec":"audio/pcm"}]}}"#
+    }
+
+    static func isOpened(_ payload: [UInt8]) -> Bool {
+        String(decoding: payload, as: UTF8.self).contains(#""type":"opened""#)
     }
 
     /// The product server: transcription on `pool`, analysis, CSV files at session end.
-    func start(environment: SessionEnvironment, pool: RecognitionWorkerPool?,
+    func start(environment: SessionEnvironment = .protocolOnly, pool: RecognitionWorkerPool? = nil,
                verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool = { _, _, _ in false }) async throws {
         let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
         var logger = Logger(label: "test")

@@ -18,7 +18,7 @@ import TapedeckTesting
         harness.configuration.journalDirectory = filesystem.url.appendingPathComponent("journal")
         // Every record synced at once: the failure shows on the frame that hits the full disk.
         harness.configuration.journalSync = .always
-        try await harness.start(SessionReducer.self)
+        try await harness.start()
         return harness
     }
 

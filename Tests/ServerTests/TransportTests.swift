@@ -7,28 +7,10 @@ import Testing
 import Pipeline
 import Recognition
 
-/// A minimal core for transport-level tests: names the session after the first text message and
-/// answers every text message with "ack:<text>"; "bye" asks the server to close.
-struct EchoCore: SessionCore {
-    var identified = false
-    init(facts: ConnectionFacts, environment: SessionEnvironment) {}
-    mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
-        guard record.type == .inboundText, let text = record.text else { return [] }
-        var effects: [SessionEffect] = []
-        if !identified {
-            identified = true
-            effects.append(.identified(sessionId: "echo-\(text)", details: "{}"))
-        }
-        effects.append(.send("ack:\(text)"))
-        if text == "bye" { effects.append(.closeSocket) }
-        return effects
-    }
-}
-
 @Suite(.serialized) struct TransportTests {
     @Test func unknownOrMissingKeysGet401BeforeTheUpgrade() async throws {
         let harness = try ServerHarness()
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let issued = try harness.store.create(organization: "acme")
         #expect(try await harness.upgradeStatus(path: "/v1/stream") == 401)
@@ -45,23 +27,28 @@ struct EchoCore: SessionCore {
 
     @Test func everyFrameIsJournaledAndTheJournalIsSealed() async throws {
         let harness = try ServerHarness()
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let issued = try harness.store.create(organization: "acme")
         let received = ReceivedMessages()
         try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
-            try await outbound.write(.text("hello"))
+            try await outbound.write(.text(ServerHarness.seedOpen(id: "hello")))
             try await outbound.write(.binary(.init(bytes: [1, 2, 3, 4])))
-            try await outbound.write(.text("bye"))
+            try await outbound.write(.text(#"{"type":"close","id":"hello","seq":2}"#))
             for try await message in inbound.messages(maxSize: 1 << 16) {
-                if case .text(let text) = message { await received.add(text) }
+                guard case .text(let text) = message else { continue }
+                await received.add(text)
+                if text.contains(#""type":"closed""#) { break }
             }
         }
-        #expect(await received.texts == ["ack:hello", "ack:bye"])
+        let texts = await received.texts
+        #expect(texts.count == 2)
+        #expect(texts.first.map { ServerHarness.isOpened(Array($0.utf8)) } == true)
+        #expect(texts.last?.contains(#""type":"closed""#) == true)
         let urls = await harness.endedSessions(1)
         let url = try #require(urls.first)
         #expect(url.path.contains("/journal/acme/"))
-        #expect(url.lastPathComponent == "echo-hello.tdj")
+        #expect(url.lastPathComponent == "hello.tdj")
         let (scan, records) = try JournalReader.readAll(url)
         #expect(scan.isSealedAndIntact)
         #expect(records.map(\.type) == [.sessionHeader, .inboundText, .outbound, .inboundBinary, .inboundText, .outbound, .transportClosed])
@@ -71,18 +58,18 @@ struct EchoCore: SessionCore {
         #expect(header.facts.dialect == "seed")
         #expect(header.facts.query["x-api-key"] == nil, "the API key must never be journaled")
         #expect(records[3].payload == [1, 2, 3, 4])
-        #expect(records.last?.text == #"{"reason":"server closed"}"#)
+        #expect(records.last?.text == #"{"reason":"client closed"}"#)
         let bytes = try Data(contentsOf: url)
         #expect(bytes.range(of: Data(issued.apiKey.utf8)) == nil)
     }
 
     @Test func aDroppedConnectionIsJournaledAsTransportClosed() async throws {
         let harness = try ServerHarness()
-        try await harness.start(EchoCore.self)
+        try await harness.start()
         defer { Task { await harness.stop() } }
         let issued = try harness.store.create(organization: "globex")
         try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
-            try await outbound.write(.text("dropping"))
+            try await outbound.write(.text(ServerHarness.seedOpen(id: "dropping")))
             for try await _ in inbound.messages(maxSize: 1 << 16) { break }
             // Leave without a protocol close: the client just goes away.
         }

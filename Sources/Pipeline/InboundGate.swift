@@ -1,9 +1,10 @@
-import NIOConcurrencyHelpers
+import Synchronization
 
-/// Back-pressure between a session's socket reader and its loop. The reader waits here before
-/// taking the next frame while too much is queued behind it: received bytes the loop has not
-/// handled yet, or utterances waiting for transcription. While it waits nothing reads the
-/// socket, so the WebSocket channel stops reading and TCP slows the client down.
+/// Back-pressure between a session's transport reader and its driver loop. The reader waits
+/// here before taking the next message while too much is queued behind it: received bytes the
+/// loop has not handled yet, or utterances waiting for transcription. While it waits nothing
+/// reads the socket, so the WebSocket channel stops reading and TCP slows the client down.
+/// A lock rather than an actor: `received`/`handled` are called from synchronous code paths.
 final class InboundGate: Sendable {
     private struct State {
         var queuedBytes = 0
@@ -11,7 +12,7 @@ final class InboundGate: Sendable {
         var open = false
         var waiter: CheckedContinuation<Void, Never>?
     }
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
     private let maxBytes: Int
     private let maxTranscriptions: Int
 
@@ -27,9 +28,9 @@ final class InboundGate: Sendable {
     /// Returns whether it had to wait.
     @discardableResult
     func waitForRoom() async -> Bool {
-        if state.withLockedValue({ hasRoom($0) }) { return false }
+        if state.withLock({ hasRoom($0) }) { return false }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let ready = state.withLockedValue { state -> Bool in
+            let ready = state.withLock { state -> Bool in
                 if hasRoom(state) { return true }
                 state.waiter = continuation
                 return false
@@ -47,7 +48,7 @@ final class InboundGate: Sendable {
     func openForGood() { update { $0.open = true } }
 
     private func update(_ change: (inout State) -> Void) {
-        let waiter = state.withLockedValue { state -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             change(&state)
             guard hasRoom(state), let waiter = state.waiter else { return nil }
             state.waiter = nil

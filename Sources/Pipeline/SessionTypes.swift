@@ -37,7 +37,18 @@ public struct TranscriptionRequest: Equatable, Sendable {
     }
 }
 
-/// What a session core asks its connection to do.
+/// What the reducer is told: one input type for everything a session reacts to.
+public enum SessionAction: Sendable {
+    /// A journaled record: inbound text or binary, or the transport's end (`transportClosed`).
+    case record(JournalRecord)
+    /// The result for transcription request `id`; results are applied in request order.
+    case transcribed(id: Int, Transcription)
+    /// The server cannot keep the session (its journal storage failed): the protocol's way of
+    /// saying so to the client. Not journaled — there is no journal to write it to.
+    case serverFailure(String)
+}
+
+/// What the reducer asks its driver to do.
 public enum SessionEffect: Equatable, Sendable {
     /// Send this protocol reply (exactly these bytes; journaled as sent).
     case send(String)
@@ -46,26 +57,8 @@ public enum SessionEffect: Equatable, Sendable {
     /// The session is identified: its journal can be named and created.
     /// `details` is canonical JSON for the header's "negotiated" member.
     case identified(sessionId: String, details: String)
-    /// Transcribe this utterance (off the event loop) and hand the result to `apply`, in order.
+    /// Transcribe this utterance (off the event loop) and hand the result back, in order.
     case transcribe(TranscriptionRequest)
-    /// Close the WebSocket after the sends before this effect.
-    case closeSocket
-}
-
-/// The pure heart of a session: journaled records (and, in request order, the transcriptions it
-/// asked for) in, effects out. The live server and the auditor's replay drive the same
-/// implementation with the same records.
-public protocol SessionCore {
-    init(facts: ConnectionFacts, environment: SessionEnvironment)
-    mutating func handle(_ record: JournalRecord) -> [SessionEffect]
-    /// The result for request `id`; requests are applied in the order they were made.
-    mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect]
-    /// The server cannot keep the session (its journal storage failed): the protocol's way of
-    /// saying so to the client. Not journaled — there is no journal to write it to.
-    mutating func serverFailure(_ message: String) -> [SessionEffect]
-}
-
-extension SessionCore {
-    public mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] { [] }
-    public mutating func serverFailure(_ message: String) -> [SessionEffect] { [] }
+    /// The client broke the protocol and was answered (e.g. with `disconnect`): for the log.
+    case violation(String)
 }

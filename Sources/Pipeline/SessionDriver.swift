@@ -1,0 +1,310 @@
+import Foundation
+import Journal
+import Logging
+import Recognition
+
+/// Signals from outside a running session: the server's shutdown deadline, a journal that can
+/// no longer be written. Made before the driver, so the recorder's failure handler can hold it.
+public final class SessionControl: Sendable {
+    let inbox: AsyncStream<SessionDriver.Input>
+    private let continuation: AsyncStream<SessionDriver.Input>.Continuation
+
+    public init() {
+        (inbox, continuation) = AsyncStream<SessionDriver.Input>.makeStream()
+    }
+
+    /// The graceful shutdown's time is up: end without waiting for transcriptions any longer.
+    public func shutdownDeadline() { continuation.yield(.shutdownDeadline) }
+    /// The journal cannot be written (full or read-only disk, I/O error).
+    public func storageFailed(_ error: JournalError) { continuation.yield(.storageFailed(error)) }
+
+    func yield(_ input: SessionDriver.Input) { continuation.yield(input) }
+    func finish() { continuation.finish() }
+}
+
+/// Runs one session: the effect loop around `SessionReducer`. It keeps every inbound record
+/// (through the recorder) before the reducer sees it and every outbound message as sent, opens
+/// the journal once the session is identified, hands transcription requests to the transcriber
+/// and applies their results in request order, and when the transport has ended and the last
+/// result is in, seals the journal and projects the CSV.
+///
+/// Live, it runs over a WebSocket transport with the recognition pool (`.concurrent`); replay and
+/// regenerate run it over a journal transport (`.lockstep`), which is what makes them re-derive
+/// exactly what the live server derived.
+public final class SessionDriver {
+    public enum Scheduling: Sendable {
+        /// Live: transcriptions run while reading goes on; each result is applied once it and
+        /// every earlier one are in. Derived events wait `quietAfterIdentified` nanoseconds after
+        /// the session opens: AudioHook clients (and the reference suite) expect the first server
+        /// message after `opened` to answer their own first request.
+        case concurrent(quietAfterIdentified: UInt64)
+        /// Offline: each transcription is applied before the next record is read, and a failed
+        /// one ends the run with its error.
+        case lockstep
+    }
+
+    /// Bounds on what may queue inside a session before the transport is read no further.
+    public struct Limits: Sendable {
+        public var maxQueuedInboundBytes: Int
+        public var maxQueuedTranscriptions: Int
+        public init(maxQueuedInboundBytes: Int, maxQueuedTranscriptions: Int) {
+            (self.maxQueuedInboundBytes, self.maxQueuedTranscriptions) = (maxQueuedInboundBytes, maxQueuedTranscriptions)
+        }
+        public static let unbounded = Limits(maxQueuedInboundBytes: .max, maxQueuedTranscriptions: .max)
+    }
+
+    public struct Outcome: Sendable {
+        public var reducer: SessionReducer
+        /// The session's journal, when it had a recorder that could create one.
+        public var journal: SessionRecording?
+        /// What `project` wrote (the session's CSV), if it ran and wrote anything.
+        public var projected: URL?
+        public var storageFailure: JournalError?
+        /// Requests whose results were never applied: the shutdown deadline or a storage failure came first.
+        public var abandonedTranscriptions = 0
+        public var appliedTranscriptions = 0
+        /// Inbound text and binary records handled.
+        public var inbound = 0
+        /// The transport-closed record the session ended with.
+        public var end: JournalRecord?
+    }
+
+    /// What the loop reacts to, from the transport reader, the transcriptions and `SessionControl`.
+    enum Input: Sendable {
+        case record(JournalRecord)
+        case transcribed(id: Int, Result<Transcription, any Error>)
+        case storageFailed(JournalError)
+        case shutdownDeadline
+    }
+
+    public typealias Project = @Sendable (SessionReducer, SessionHeader, URL) throws -> URL?
+
+    private var reducer: SessionReducer
+    private let transport: any SessionTransport
+    private let transcriber: (any Transcriber)?
+    private let recorder: (any SessionRecorder)?
+    private let clock: any SessionClock
+    private let scheduling: Scheduling
+    private let control: SessionControl
+    private let gate: InboundGate
+    private let logger: Logger
+    private let project: Project?
+
+    private var outcome: Outcome
+    private var identified = false
+    private var identifiedAt: UInt64?
+    /// The client is gone (or we closed on it): nothing more is sent.
+    private var clientGone = false
+    private var ended = false
+    private var deadlinePassed = false
+    private var pending = 0
+    private var submit: AsyncStream<(id: Int, due: UInt64?, task: Task<Transcription, any Error>)>.Continuation?
+
+    public init(reducer: SessionReducer, transport: any SessionTransport, transcriber: (any Transcriber)?,
+                recorder: (any SessionRecorder)? = nil, clock: any SessionClock = SystemClock(),
+                scheduling: Scheduling, limits: Limits = .unbounded, control: SessionControl = SessionControl(),
+                logger: Logger = Logger(label: "tapedeck.session"), project: Project? = nil) {
+        self.reducer = reducer
+        self.transport = transport
+        self.transcriber = transcriber
+        self.recorder = recorder
+        self.clock = clock
+        self.scheduling = scheduling
+        self.control = control
+        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: limits.maxQueuedTranscriptions)
+        self.logger = logger
+        self.project = project
+        outcome = Outcome(reducer: reducer)
+    }
+
+    /// Runs the session to its end. Only `.lockstep` throws: a transcription that failed.
+    public func run() async throws -> Outcome {
+        switch scheduling {
+        case .concurrent(let quiet): await runConcurrently(quiet: quiet)
+        case .lockstep: try await runInLockstep()
+        }
+        return await finish()
+    }
+
+    // MARK: Scheduling
+
+    private func runInLockstep() async throws {
+        while !ended {
+            try await handle(await transport.receive())
+        }
+    }
+
+    private func runConcurrently(quiet: UInt64) async {
+        let (submissions, submit) = AsyncStream<(id: Int, due: UInt64?, task: Task<Transcription, any Error>)>.makeStream()
+        self.submit = submit
+        let (transport, gate, control, clock) = (self.transport, self.gate, self.control, self.clock)
+        let reader = Task {
+            while true {
+                await gate.waitForRoom()
+                let record = await transport.receive()
+                if record.type != .transportClosed { gate.received(bytes: record.payload.count) }
+                control.yield(.record(record))
+                if record.type == .transportClosed { return }
+            }
+        }
+        // Awaits transcriptions in request order, so the reducer sees results in that order.
+        let deliverer = Task {
+            for await (id, due, task) in submissions {
+                let result = await task.result
+                if let due {
+                    let now = clock.monotonicNanoseconds()
+                    if now < due { await clock.sleep(nanoseconds: due - now) }
+                }
+                control.yield(.transcribed(id: id, result))
+            }
+        }
+        for await input in control.inbox {
+            switch input {
+            case .record(let record):
+                // The reader waits on the gate until this record is handled, skipped or not.
+                defer { if record.type != .transportClosed { gate.handled(bytes: record.payload.count) } }
+                try? await handle(record)
+            case .transcribed(let id, let result):
+                pending -= 1
+                gate.transcriptionDone()
+                await apply(result, to: id)
+            case .storageFailed(let error):
+                await endForStorage(error)
+            case .shutdownDeadline:
+                deadlinePassed = true
+                gate.openForGood()
+            }
+            // A session whose journal failed derives nothing more, and one past the shutdown
+            // deadline waits no longer: their remaining transcriptions are not waited for.
+            if ended && (pending == 0 || outcome.storageFailure != nil || deadlinePassed) { break }
+        }
+        submit.finish()
+        control.finish()
+        gate.openForGood()
+        _ = await reader.value
+        if pending > 0 {
+            outcome.abandonedTranscriptions = pending
+            logger.warning("the session ended before every utterance was transcribed; the journal is sealed and `tapedeck regenerate` writes the CSV from it",
+                           metadata: ["outstanding": "\(pending)"])
+        } else {
+            await deliverer.value
+        }
+    }
+
+    /// A live result, in request order. A failed transcription keeps the order going: the
+    /// utterance is left without text (a replay shows the difference).
+    private func apply(_ result: Result<Transcription, any Error>, to id: Int) async {
+        let transcription: Transcription
+        switch result {
+        case .success(let value):
+            transcription = value
+        case .failure(let error):
+            logger.error("speech recognition failed", metadata: ["utterance": "\(id)", "error": "\(error)"])
+            transcription = Transcription(text: "", language: "", languageProbability: 0, noSpeechProbability: 1,
+                                          averageLogProbability: 0, words: [])
+        }
+        outcome.appliedTranscriptions += 1
+        try? await perform(reducer.reduce(.transcribed(id: id, transcription)))
+    }
+
+    // MARK: The effect loop
+
+    private func handle(_ record: JournalRecord) async throws {
+        if record.type == .transportClosed {
+            ended = true
+            clientGone = true
+            outcome.end = record
+        } else {
+            outcome.inbound += 1
+        }
+        // After a storage failure nothing is kept or answered: the client was told.
+        guard outcome.storageFailure == nil else { return }
+        await recorder?.append(record.type, receivedAt: record.receivedAt, payload: record.payload)
+        try await perform(reducer.reduce(.record(record)))
+    }
+
+    private func perform(_ effects: [SessionEffect]) async throws {
+        for effect in effects {
+            switch effect {
+            case .send(let text):
+                await send(.reply(text))
+            case .event(let text):
+                await send(.event(text))
+            case let .identified(sessionId, details):
+                guard !identified else { continue }
+                identified = true
+                identifiedAt = clock.monotonicNanoseconds()
+                await recorder?.identified(sessionId: sessionId, negotiated: details)
+            case .transcribe(let request):
+                guard let transcriber else { continue }
+                switch scheduling {
+                case .lockstep:
+                    let result = try await transcriber.transcribe(request)
+                    outcome.appliedTranscriptions += 1
+                    try await perform(reducer.reduce(.transcribed(id: request.id, result)))
+                case .concurrent(let quiet):
+                    pending += 1
+                    gate.transcriptionQueued()
+                    let due = identifiedAt.map { $0 &+ quiet }
+                    submit?.yield((request.id, due, Task { try await transcriber.transcribe(request) }))
+                }
+            case .violation(let what):
+                logger.notice("protocol violation answered", metadata: ["violation": "\(what)"])
+            }
+        }
+    }
+
+    /// Sends and keeps a protocol reply or a derived event.
+    private func send(_ message: OutboundMessage) async {
+        guard !clientGone else { return }
+        guard await transport.send(message) else {
+            clientGone = true  // derivation goes on for the journal and CSV
+            return
+        }
+        guard outcome.storageFailure == nil else { return }
+        let type: RecordType
+        switch message {
+        case .reply: type = .outbound
+        case .event: type = .outboundEvent
+        }
+        await recorder?.append(type, receivedAt: clock.wallMicroseconds(), payload: Array(message.text.utf8))
+    }
+
+    /// The journal cannot be written: a session we cannot keep is ended at once with the
+    /// protocol's error (seed `error` then close 1011; AudioHook `disconnect` reason `error`),
+    /// rather than carried on with nothing recorded.
+    private func endForStorage(_ error: JournalError) async {
+        guard outcome.storageFailure == nil else { return }
+        outcome.storageFailure = error
+        await recorder?.abandon()
+        logger.error("the session's journal cannot be written: ending the session", metadata: ["error": "\(error)"])
+        let message = "the server cannot record this session (journal storage unavailable); try again later"
+        for case .send(let text) in reducer.reduce(.serverFailure(message)) where !clientGone {
+            if !(await transport.send(.reply(text))) { clientGone = true }
+        }
+        if !clientGone {
+            clientGone = true
+            await transport.closeForServerFailure(reason: "journal storage unavailable")
+        }
+    }
+
+    private func finish() async -> Outcome {
+        outcome.reducer = reducer
+        outcome.journal = await recorder?.close(receivedAt: clock.wallMicroseconds())
+        if let failure = outcome.journal?.failure {
+            logger.error("cannot close the session journal", metadata: ["error": "\(failure)"])
+        }
+        // A journal that failed holds only part of the session, and one cut short by the
+        // shutdown deadline lacks transcriptions: no CSV from either (regenerate writes it from
+        // the journal once the disk is repaired or the server is back).
+        if let project, let journal = outcome.journal, outcome.storageFailure == nil, outcome.abandonedTranscriptions == 0 {
+            do {
+                outcome.projected = try project(reducer, journal.header, journal.url)
+            } catch {
+                logger.error("cannot write the session's CSV files; `tapedeck regenerate` can write them from the journal",
+                             metadata: ["error": "\(error)"])
+            }
+        }
+        return outcome
+    }
+}
