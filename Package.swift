@@ -48,7 +48,6 @@ let package = Package(
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -58,11 +57,19 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The WebSocket client of `tapedeck send`, the pipeline benchmark and the end-to-end tests;
+        // a library of its own so that the server does not carry a client.
+        .target(name: "StreamClient", dependencies: [
+            "Audio", "StreamProtocol",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "StreamProtocol", "Audio", "Recognition", "Analysis",
+            "Journal", "Pipeline", "Server", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
@@ -74,23 +81,23 @@ let package = Package(
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
         .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
         .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
-        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
+        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "StreamClient", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting"),
+        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ]),
         .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
-        .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"]),
+        .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
