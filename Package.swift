@@ -3,6 +3,10 @@ import PackageDescription
 
 // Modules follow docs/DESIGN.md: one job each, tests beside each module.
 // System libraries come from Debian packages installed by tools/setup.
+
+// Swift 6 language mode (complete concurrency checking), adopted target by target; the package
+// default below stays 5 until the rest follow.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let package = Package(
     name: "Tapedeck",
     platforms: [.macOS(.v14)],
@@ -32,14 +36,14 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(name: "CChecksum"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Digests", dependencies: ["CCrypto"]),
+        .target(name: "Digests", dependencies: ["CCrypto"], swiftSettings: swift6),
 
         // MARK: Modules
-        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"]),
-        .target(name: "StreamProtocol", dependencies: ["Digests"]),
-        .target(name: "Audio"),
+        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"], swiftSettings: swift6),
+        .target(name: "StreamProtocol", dependencies: ["Digests"], swiftSettings: swift6),
+        .target(name: "Audio", swiftSettings: swift6),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
-        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
+        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"], swiftSettings: swift6),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis"]),
         .target(name: "Server", dependencies: [
             "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
@@ -65,7 +69,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ]),
+        ], swiftSettings: swift6),
         .executableTarget(name: "tapedeck", dependencies: [
             "Journal", "Pipeline", "Server", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -74,7 +78,7 @@ let package = Package(
         ]),
 
         // Entry points shared by the libFuzzer targets (Fuzz/) and the corpus replay test.
-        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"]),
+        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"], swiftSettings: swift6),
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
@@ -87,16 +91,16 @@ let package = Package(
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
+        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient"], swiftSettings: swift6),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"], swiftSettings: swift6),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"]),
+        ], swiftSettings: swift6),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"], swiftSettings: swift6),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"], swiftSettings: swift6),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swift6),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
