@@ -3,6 +3,10 @@ import PackageDescription
 
 // Modules follow docs/DESIGN.md: one job each, tests beside each module.
 // System libraries come from Debian packages installed by tools/setup.
+
+// Swift 6 language mode (complete concurrency checking), adopted target by target; the package
+// default below stays 5 until the rest follow.
+let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let package = Package(
     name: "Tapedeck",
     platforms: [.macOS(.v15)],  // v15: the standard library's Mutex
@@ -32,14 +36,14 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(name: "CChecksum"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Digests", dependencies: ["CCrypto"]),
+        .target(name: "Digests", dependencies: ["CCrypto"], swiftSettings: swift6),
 
         // MARK: Modules
-        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"]),
-        .target(name: "StreamProtocol", dependencies: ["Digests"]),
-        .target(name: "Audio"),
+        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"], swiftSettings: swift6),
+        .target(name: "StreamProtocol", dependencies: ["Digests"], swiftSettings: swift6),
+        .target(name: "Audio", swiftSettings: swift6),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
-        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
+        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"], swiftSettings: swift6),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis",
                                          .product(name: "Logging", package: "swift-log")]),
         .target(name: "Server", dependencies: [
@@ -49,7 +53,6 @@ let package = Package(
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -59,38 +62,46 @@ let package = Package(
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
+        // The WebSocket client of `tapedeck send`, the pipeline benchmark and the end-to-end tests;
+        // a library of its own so that the server does not carry a client.
+        .target(name: "StreamClient", dependencies: [
+            "Audio", "StreamProtocol",
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+        ], swiftSettings: swift6),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "StreamProtocol", "Audio", "Recognition", "Analysis",
+            "Journal", "Pipeline", "Server", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
         ]),
 
         // Entry points shared by the libFuzzer targets (Fuzz/) and the corpus replay test.
-        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"]),
+        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"], swiftSettings: swift6),
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
         .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
         .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
-        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
+        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "StreamClient", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
         // Used by JournalTests to crash a real writer process.
         .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting", dependencies: ["Journal", "Pipeline", "Recognition"]),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
+        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient", "Journal", "Pipeline", "Recognition"], swiftSettings: swift6),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"], swiftSettings: swift6),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ]),
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
-        .testTarget(name: "AudioTests", dependencies: ["Audio"]),
-        .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        ], swiftSettings: swift6),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"], swiftSettings: swift6),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"], swiftSettings: swift6),
+        .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swift6),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",

@@ -8,6 +8,7 @@ import Foundation
 /// from any thread, `onFailure` is called with it once, `flush()`/`close()` throw it, and every
 /// record appended after it is dropped at once rather than queued, so a session on a broken disk
 /// does not accumulate its audio in memory.
+// Unchecked: `firstFailure` is read under `lock`; the writer, timer and deadline are touched only on `queue`.
 public final class AsyncJournalWriter: @unchecked Sendable {
     private let queue: DispatchQueue
     private let writer: JournalWriter
@@ -101,7 +102,7 @@ public final class AsyncJournalWriter: @unchecked Sendable {
         }
     }
 
-    private func run<T>(_ work: @escaping () throws -> T) async throws -> T {
+    private func run<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, Error>) in
             queue.async {
                 if let failure = self.failure {

@@ -54,38 +54,32 @@ public enum TapedeckServer {
         }
 
         let streamRouter = Router(context: StreamRequestContext.self)
+        // Unauthenticated clients get their 401 before anything below learns of them.
+        streamRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
         streamRouter.ws(RouterPath(configuration.streamPath)) { request, context in
-            switch authenticator.authenticate(request) {
-            case .refused(let reason):
-                // The reason is for the server log; the client only learns "401".
-                context.logger.notice("refused stream connection", metadata: ["reason": "\(reason)", "peer": "\(context.channel.remoteAddress?.description ?? "?")"])
-                UpgradeRefusals.shared.refuse(context.channel, with: .unauthorized)
+            if let problem = storage.problem {
+                context.logger.error("journal storage unavailable: refusing a new session", metadata: ["problem": "\(problem)"])
+                UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                 return .dontUpgrade
-            case .accepted:
-                if let problem = storage.problem {
-                    context.logger.error("journal storage unavailable: refusing a new session", metadata: ["problem": "\(problem)"])
-                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
-                    return .dontUpgrade
-                }
-                if let recognition, recognition.pending >= configuration.maxTranscriptionBacklog {
-                    context.logger.warning("speech recognition is behind: refusing a new session",
-                                           metadata: ["queued": "\(recognition.pending)", "limit": "\(configuration.maxTranscriptionBacklog)"])
-                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
-                    return .dontUpgrade
-                }
-                // Reserved here, in the same decision as the 101, so a burst cannot be granted
-                // more upgrades than there are sessions.
-                guard !shutdown.isShuttingDown, let slot = sessions.reserve() else {
-                    UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
-                    return .dontUpgrade
-                }
-                context.slot.hold(slot, until: context.channel)
-                return .upgrade([:])
             }
+            if let recognition, recognition.pending >= configuration.maxTranscriptionBacklog {
+                context.logger.warning("speech recognition is behind: refusing a new session",
+                                       metadata: ["queued": "\(recognition.pending)", "limit": "\(configuration.maxTranscriptionBacklog)"])
+                UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                return .dontUpgrade
+            }
+            // Reserved here, in the same decision as the 101, so a burst cannot be granted
+            // more upgrades than there are sessions.
+            guard !shutdown.isShuttingDown, let slot = sessions.reserve() else {
+                UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                return .dontUpgrade
+            }
+            context.slot.hold(slot, until: context.channel)
+            return .upgrade([:])
         } onUpgrade: { inbound, outbound, context in
             guard let slot = context.requestContext.slot.take(), slot.claim() else { return }
             defer { slot.release() }
-            guard case .accepted(_, let facts) = authenticator.authenticate(context.request) else { return }
+            guard let facts = context.requestContext.connection else { return }
             var sessionLogger = context.logger
             sessionLogger[metadataKey: "org"] = "\(facts.organization)"
             sessionLogger[metadataKey: "key"] = "\(facts.keyId)"

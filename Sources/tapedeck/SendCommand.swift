@@ -1,7 +1,7 @@
 import Audio
 import ArgumentParser
 import Foundation
-import Server
+import StreamClient
 import StreamProtocol
 
 struct SendCommand: AsyncParsableCommand {

@@ -4,16 +4,7 @@ import Testing
 @testable import Journal
 
 @Suite struct JournalCrashTests {
-    /// The probe executable sits beside the test bundle in the build directory.
-    static var probe: URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("tapedeck-journal-probe")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return dir.appendingPathComponent("tapedeck-journal-probe")
-    }
+    static var probe: URL { builtExecutable(named: "tapedeck-journal-probe") }
 
     @Test func aWriterKilledMidSessionRecoversToItsLastFlushedBlock() throws {
         let dir = try TemporaryDirectory()

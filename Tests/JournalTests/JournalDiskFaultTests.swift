@@ -113,6 +113,7 @@ import Testing
 }
 
 /// Failures reported through the callback, from the journal's queue.
+// Unchecked: `failures` is read and written only under `lock` (Mutex needs macOS 15; the package supports 14).
 final class FailureBox: @unchecked Sendable {
     private let lock = NSLock()
     private var failures: [JournalError] = []

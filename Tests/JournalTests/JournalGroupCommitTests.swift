@@ -5,7 +5,7 @@ import Testing
 
 /// When buffered records become a block, on a clock the test controls.
 @Suite struct JournalGroupCommitTests {
-    final class ManualClock: @unchecked Sendable {
+    final class ManualClock {
         var now: UInt64 = 1_000_000_000
         func advance(seconds: Double) { now += UInt64(seconds * 1e9) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckTesting
 @testable import Journal
 
 /// A fresh directory per test, removed when the test is done with it.
@@ -29,18 +30,6 @@ func writeJournal(_ url: URL, records: [(RecordType, RecordFlags, Int64, [UInt8]
         try writer.append(type, flags: flags, receivedAt: time, payload: payload)
     }
     return try writer.close(receivedAt: 1_700_000_200_000_000)
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 /// File offsets where each block (LZ4 frame) starts, found by scanning prefixes.

@@ -6,22 +6,11 @@ import Testing
 @testable import Pipeline
 import Recognition
 import StreamProtocol
+import TapedeckTesting
 
 /// Journals written as the live server writes them, derived offline into transcripts, analysis
 /// and CSV rows with the real engine (tiny.en) and analyzer.
 @Suite(.serialized) struct SessionDerivationTests {
-    static func speak(_ text: String) throws -> [Float] {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-derive-\(UUID().uuidString).wav")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["espeak-ng", "-v", "en-us", "-w", url.path, text]
-        try process.run()
-        process.waitUntilExit()
-        let audio = try WAVFile.read(url)
-        return Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
-    }
-
     /// A seed-dialect session: header, open, 500 ms PCM16 frames, close.
     static func writeSeedJournal(_ url: URL, samples: [Float]) throws {
         let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: "seed", headers: [:], query: [:], path: "/v1/stream")
@@ -43,8 +32,8 @@ import StreamProtocol
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-derive-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let first = try Self.speak("My internet has been down since Monday.")
-        let second = try Self.speak("I already told you my account number twice.")
+        let first = try speak("My internet has been down since Monday.")
+        let second = try speak("I already told you my account number twice.")
         let journal = dir.appendingPathComponent("journal/acme/2026-11-28/call-1.tdj")
         try Self.writeSeedJournal(journal, samples: first + [Float](repeating: 0, count: 24000) + second)
 

@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import TapedeckTesting
 import Testing
 @testable import Recognition
 
@@ -47,10 +48,7 @@ struct DevOracle: Decodable {
 /// The dev set of tools/asr/make-dev-oracle.py: espeak-ng dialogue in English and Turkish, and
 /// faster-whisper's word times on real read speech, compared with our engine on the same model files.
 @Suite(.serialized) struct DevSetTests {
-    static func samples(_ url: URL) throws -> [Float] {
-        let audio = try WAVFile.read(url)
-        return Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
-    }
+    static func samples(_ url: URL) throws -> [Float] { try speechSamples(contentsOf: url) }
 
     static func normalized(_ word: String) -> String {
         String(word.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))

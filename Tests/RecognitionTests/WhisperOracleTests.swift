@@ -1,5 +1,6 @@
 import Audio
 import Foundation
+import TapedeckTesting
 import Testing
 @testable import Recognition
 
@@ -55,10 +56,7 @@ struct OracleClip: Decodable {
     static let tiny = Result { try WhisperRecognizer(model: "tiny.en", threads: 2) }
     static let base = Result { try WhisperRecognizer(model: "base", threads: 2) }
 
-    static func samples(_ url: URL) throws -> [Float] {
-        let audio = try WAVFile.read(url)
-        return Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
-    }
+    static func samples(_ url: URL) throws -> [Float] { try speechSamples(contentsOf: url) }
 
     /// The clip as a phone line carries it: 8 kHz µ-law made by sox, back to 16 kHz by our resampler.
     static func telephony(_ url: URL) throws -> [Float] {

@@ -1,4 +1,7 @@
 import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import Pipeline
 import Testing
 @testable import Server
 
@@ -31,5 +34,30 @@ import Testing
         #expect(outcomes.filter { $0.status == 503 }.count == 12)
         let allAnswered = upgraded.allSatisfy { $0.answered }
         #expect(allAnswered, "every 101 is a live session")
+    }
+
+    /// The key and the AudioHook signature are checked once, before the upgrade; the session
+    /// takes who is connecting from the request context. A second check would see a nonce
+    /// already used and a clock window partly spent.
+    @Test func aSignedConnectionIsAuthenticatedExactlyOnce() async throws {
+        let harness = try ServerHarness()
+        let checks = NIOLockedValueBox(0)
+        let verifier = SignatureCheck.verifier(logger: Logger(label: "test"))
+        try await harness.start(environment: .protocolOnly, pool: nil) { request, secret, apiKey in
+            checks.withLockedValue { $0 += 1 }
+            return verifier(request, secret, apiKey)
+        }
+        defer { Task { await harness.stop() } }
+        let key = try harness.store.create(organization: "acme")
+        let script = AudioHookWireTests.Script()
+        try await AudioHookWireTests.converse(harness, key: key, sessionId: script.id) { send, next in
+            var s = script
+            try await send(.text(s.open()))
+            #expect(try await next()["type"] == .string("opened"))
+            s.serverseq = 1
+            try await send(.text(s.message("close", #"{"reason":"end"}"#)))
+            #expect(try await next()["type"] == .string("closed"))
+        }
+        #expect(checks.withLockedValue { $0 } == 1)
     }
 }

@@ -8,6 +8,7 @@ import Pipeline
 import Recognition
 @testable import Server
 import StreamProtocol
+import TapedeckTesting
 
 /// Calls spoken by espeak-ng, streamed by the real client through a live server running the
 /// real engine (multilingual base) and analyzer: what the caller receives, the journal, the CSV
@@ -28,26 +29,13 @@ import StreamProtocol
         (.agent, "Çok üzgünüm, hemen hesabınızı kontrol ediyorum."),
     ]
 
-    /// One espeak-ng utterance at 16 kHz.
-    static func speak(_ text: String, voice: String) throws -> [Float] {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-live-\(UUID().uuidString).wav")
-        defer { try? FileManager.default.removeItem(at: url) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["espeak-ng", "-v", voice, "-s", "150", "-w", url.path, text]
-        try process.run()
-        process.waitUntilExit()
-        let audio = try WAVFile.read(url)
-        return Resampler.convert(audio.mono, from: audio.sampleRate, to: 16000)
-    }
-
     /// The call as a stereo recording (left = customer = AudioHook "external", right = agent),
     /// turns one after another with 0.8 s of silence between them.
     static func record(_ turns: [(SpeakerRole, String)], customer: String = customerVoice, agent: String = agentVoice) throws -> WAVAudio {
         var left: [Float] = Array(repeating: 0, count: 8000)
         var right: [Float] = Array(repeating: 0, count: 8000)
         for (speaker, text) in turns {
-            let speech = try speak(text, voice: speaker == .agent ? agent : customer)
+            let speech = try speak(text, voice: speaker == .agent ? agent : customer, wordsPerMinute: 150)
             let silence = [Float](repeating: 0, count: speech.count)
             left += speaker == .agent ? silence : speech
             right += speaker == .agent ? speech : silence
@@ -242,36 +230,7 @@ import StreamProtocol
         #expect(report.identical, "\(String(describing: report.firstDifference))")
     }
 
-    /// The `tapedeck` executable sits beside the test bundle in the build directory.
-    static var tapedeck: URL {
-        var dir = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-        if dir.lastPathComponent.hasSuffix(".xctest") { dir = dir.deletingLastPathComponent() }
-        for candidate in [dir, dir.deletingLastPathComponent()] {
-            let url = candidate.appendingPathComponent("tapedeck")
-            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-        }
-        return dir.appendingPathComponent("tapedeck")
-    }
-
-    static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-        }
-        guard bound else { throw ServerError.io("no free port") }
-        return Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    static func accepts(port: Int) -> Bool {
-        guard let fd = ServerHarness.connectLoopback(port: port) else { return false }
-        close(fd)
-        return true
-    }
+    static var tapedeck: URL { builtExecutable(named: "tapedeck") }
 
     @Test func aServerKilledMidCallLosesNothingFlushedAndRegenerateWritesTheCSV() async throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-kill-\(UUID().uuidString)")
@@ -279,15 +238,15 @@ import StreamProtocol
         let data = root.appendingPathComponent("data"), journals = root.appendingPathComponent("journal")
         let results = root.appendingPathComponent("results")
         let key = try KeyStore.open(dataDirectory: data).create(organization: "acme")
-        let port = try Self.freePort()
+        let port = try Loopback.freePort()
         let server = Process()
         server.executableURL = Self.tapedeck
         server.arguments = ["serve", "--port", "\(port)", "--data", data.path, "--journal", journals.path, "--results", results.path,
                             "--journal-sync", "always", "--model", "base", "--workers", "1", "--threads", "1", "--log-level", "warning"]
         try server.run()
         defer { if server.isRunning { kill(server.processIdentifier, SIGKILL) } }
-        for _ in 0..<300 where !Self.accepts(port: port) { try await Task.sleep(nanoseconds: 100_000_000) }
-        #expect(Self.accepts(port: port), "tapedeck serve did not start listening")
+        for _ in 0..<300 where !Loopback.accepts(port: port) { try await Task.sleep(nanoseconds: 100_000_000) }
+        #expect(Loopback.accepts(port: port), "tapedeck serve did not start listening")
 
         var options = StreamClient.Options(url: "ws://127.0.0.1:\(port)/v1/stream", apiKey: key.apiKey)
         options.pace = .realtime(1)

@@ -8,6 +8,7 @@ import Testing
 import Pipeline
 @testable import Server
 import StreamProtocol
+import TapedeckTesting
 
 /// Real clients of both dialects against a running server with the real session reducer.
 @Suite(.serialized) struct ProtocolEndToEndTests {

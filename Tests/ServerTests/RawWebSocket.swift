@@ -1,4 +1,5 @@
 import Foundation
+import TapedeckTesting
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -11,7 +12,7 @@ final class RawSocket: @unchecked Sendable {
     private var pending: [UInt8] = []
 
     init?(port: Int) {
-        guard let fd = ServerHarness.connectLoopback(port: port) else { return nil }
+        guard let fd = Loopback.connect(port: port) else { return nil }
         self.fd = fd
         setTimeouts(receive: 5, send: 5)
     }

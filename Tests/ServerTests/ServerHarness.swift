@@ -4,6 +4,7 @@ import HummingbirdWSClient
 import Logging
 import NIOCore
 import ServiceLifecycle
+import TapedeckTesting
 @testable import Journal
 @testable import Server
 import Pipeline
@@ -90,21 +91,6 @@ final class ServerHarness: @unchecked Sendable {
         return await ended.urls
     }
 
-    /// A TCP socket connected to 127.0.0.1:`port`, or nil (the caller closes it).
-    static func connectLoopback(port: Int) -> Int32? {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        if connected == 0 { return fd }
-        close(fd)
-        return nil
-    }
-
     /// Sends a bare upgrade request and returns the HTTP status code the server answered with.
     /// The blocking socket calls run on a thread of their own: on Linux the concurrency pool has
     /// one thread per core, and the server needs those to answer (two tests blocking them in
@@ -117,7 +103,7 @@ final class ServerHarness: @unchecked Sendable {
     }
 
     private func blockingUpgradeStatus(path: String, headers: [String: String]) throws -> Int {
-        guard let fd = Self.connectLoopback(port: port) else { throw ServerError.io("connect failed") }
+        guard let fd = Loopback.connect(port: port) else { throw ServerError.io("connect failed") }
         defer { close(fd) }
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         request += "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"

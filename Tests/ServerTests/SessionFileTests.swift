@@ -6,6 +6,7 @@ import Pipeline
 import Recognition
 @testable import Server
 import StreamProtocol
+import TapedeckTesting
 
 /// Answers every utterance at once with the same words: enough for a session to get events and
 /// CSV files, without a speech model.

@@ -102,7 +102,7 @@ extension ServerHarness {
         return try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    guard let fd = Self.connectLoopback(port: port) else { throw ServerError.io("connect failed") }
+                    guard let fd = Loopback.connect(port: port) else { throw ServerError.io("connect failed") }
                     defer { close(fd) }
                     let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
                     _ = request.withCString { send(fd, $0, strlen($0), 0) }

@@ -12,6 +12,7 @@ import Audio
 import Foundation
 import Pipeline
 import Server
+import StreamClient
 import StreamProtocol
 
 func fail(_ message: String) -> Never {
