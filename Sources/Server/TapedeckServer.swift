@@ -23,7 +23,8 @@ public enum TapedeckServer {
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
-        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
+        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in },
+        addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
         return try makeApplication(
@@ -35,7 +36,8 @@ public enum TapedeckServer {
                 let session = DerivedSession(header: header, reducer: reducer)
                 return session.producesCSV ? try projector.write(session, journal: journal) : nil
             },
-            verifySignature: verifySignature, logger: logger, onServerRunning: onServerRunning, onSessionEnd: onSessionEnd)
+            verifySignature: verifySignature, logger: logger, onServerRunning: onServerRunning, onSessionEnd: onSessionEnd,
+            addRoutes: addRoutes)
     }
 
     public static func makeApplication<Core: SessionCore>(
@@ -48,14 +50,15 @@ public enum TapedeckServer {
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
-        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
+        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in },
+        addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let authenticator = Authenticator(store: store, verifySignature: verifySignature)
         let sessions = SessionSlots(limit: configuration.maxConcurrentSessions)
         let shutdown = ShutdownSignal()
         let storage = StorageHealth(directory: configuration.journalDirectory)
 
-        let router = Router()
+        let router = Router(context: WebRequestContext.self)
         // Liveness: the process answers. Readiness: it can take a session and keep it.
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
@@ -64,6 +67,8 @@ public enum TapedeckServer {
                                       sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions)
             return readiness.response
         }
+        // Other HTTP pages on the same port (the operator console), mounted by the caller.
+        addRoutes(router)
 
         let streamRouter = Router(context: StreamRequestContext.self)
         streamRouter.ws(RouterPath(configuration.streamPath)) { request, context in
