@@ -113,7 +113,7 @@ import Testing
         let apiKey = "tdk_aaaaaaaaaa_" + String(repeating: "k", count: 43)
         let salt = Secrets.randomBytes(16)
         let old = try DatabaseQueue(path: directory.appendingPathComponent("tapedeck.sqlite").path)
-        try old.write { db in
+        try await old.write { db in
             try db.execute(sql: """
                 CREATE TABLE grdb_migrations (identifier TEXT NOT NULL PRIMARY KEY);
                 INSERT INTO grdb_migrations VALUES ('v1');
