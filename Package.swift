@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.27.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // MARK: System libraries and C helpers
@@ -71,8 +73,21 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
         ], swiftSettings: swift6),
+        // The operator console: web pages on the server's port (docs/console.md).
+        .target(name: "Console", dependencies: [
+            "Server", "Journal", "Digests",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "Mustache", package: "swift-mustache"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
+            "Journal", "Pipeline", "Server", "Console", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -103,6 +118,14 @@ let package = Package(
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swift6),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
+        .testTarget(name: "ConsoleTests", dependencies: [
+            "Console", "Server", "Digests",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
+        ]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -11,14 +11,23 @@ public struct APIKeyInfo: Equatable, Sendable, Codable {
     public var revokedAt: Int64?
 }
 
-/// What `keys create`/`rotate` hand out, once. Only hashes (for the key) and an encrypted copy
-/// (for the AudioHook client secret, which signature checks need back) are stored.
+/// What `keys create`/`rotate` hand out. The key is checked against a salted hash; it and the
+/// AudioHook client secret (which signature checks need back) are also stored sealed under the
+/// master key, so the console can show them to their own organization (docs/console.md).
 public struct IssuedKey: Sendable {
     public var info: APIKeyInfo
     /// The API key: `tdk_<id>_<secret>`. Seed clients pass it as `?x-api-key=`, AudioHook as `X-API-KEY`.
     public var apiKey: String
     /// Base64 client secret for AudioHook's HMAC request signatures.
     public var clientSecret: String
+}
+
+/// A key with its secrets, for its own organization's console. `apiKey` is nil for keys issued
+/// before API keys were kept encrypted (only their hash exists; rotating gives a showable one).
+public struct KeyCredentials: Sendable {
+    public var info: APIKeyInfo
+    public var apiKey: String?
+    public var clientSecret: String?
 }
 
 /// The caller a valid key identifies.
@@ -78,6 +87,12 @@ public final class KeyStore: Sendable {
                 CREATE INDEX api_key_organization ON api_key(organization);
                 """)
         }
+        // The console shows an organization its key, so the key is also kept sealed under the
+        // master key. Authentication still goes through the salted hash. Rows from before this
+        // migration have no sealed copy and stay unshowable.
+        migrator.registerMigration("v2-api-key-sealed") { db in
+            try db.execute(sql: "ALTER TABLE api_key ADD COLUMN api_key_sealed BLOB")
+        }
         return migrator
     }
 
@@ -104,10 +119,11 @@ public final class KeyStore: Sendable {
         let salt = Secrets.randomBytes(16)
         let hash = SHA256Digest.hash(salt + Array(apiKey.utf8))
         let sealed = Secrets.seal(clientSecret, key: masterKey)
+        let sealedKey = Secrets.seal(Array(apiKey.utf8), key: masterKey)
         try db.execute(sql: """
-            INSERT INTO api_key(id, organization, label, salt, key_hash, client_secret_sealed, created_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [id, organization, label, Data(salt), Data(hash), Data(sealed), now])
+            INSERT INTO api_key(id, organization, label, salt, key_hash, client_secret_sealed, api_key_sealed, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [id, organization, label, Data(salt), Data(hash), Data(sealed), Data(sealedKey), now])
         return IssuedKey(info: APIKeyInfo(id: id, organization: organization, label: label, createdAt: now, revokedAt: nil),
                          apiKey: apiKey, clientSecret: Data(clientSecret).base64EncodedString())
     }
@@ -124,16 +140,37 @@ public final class KeyStore: Sendable {
         }
     }
 
+    /// One key's secrets, only when it belongs to `organization`: another organization's key is
+    /// indistinguishable from a missing one.
+    public func credentials(id: String, organization: String) throws -> KeyCredentials? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT id, organization, label, created_at, revoked_at, client_secret_sealed, api_key_sealed
+                FROM api_key WHERE id = ? AND organization = ?
+                """, arguments: [id, organization]) else { return nil }
+            let info = APIKeyInfo(id: row["id"], organization: row["organization"], label: row["label"],
+                                  createdAt: row["created_at"], revokedAt: row["revoked_at"])
+            let apiKey = (row["api_key_sealed"] as Data?).flatMap { Secrets.open([UInt8]($0), key: masterKey) }
+                .flatMap { String(bytes: $0, encoding: .utf8) }
+            let secret = (row["client_secret_sealed"] as Data?).flatMap { Secrets.open([UInt8]($0), key: masterKey) }
+                .map { Data($0).base64EncodedString() }
+            return KeyCredentials(info: info, apiKey: apiKey, clientSecret: secret)
+        }
+    }
+
     public func organizations() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT name FROM organization ORDER BY name") }
     }
 
     /// Revokes a key; sessions already open keep running, new connections with it get 401.
-    public func revoke(id: String, now: Int64 = wallClockMicroseconds()) throws {
+    /// With `organization`, a key of another organization is reported unknown.
+    public func revoke(id: String, organization: String? = nil, now: Int64 = wallClockMicroseconds()) throws {
         try write { db in
-            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL", arguments: [now, id])
+            try db.execute(sql: "UPDATE api_key SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL AND (? IS NULL OR organization = ?)",
+                           arguments: [now, id, organization, organization])
             if db.changesCount == 0 {
-                guard try Row.fetchOne(db, sql: "SELECT id FROM api_key WHERE id = ?", arguments: [id]) != nil else {
+                guard try Row.fetchOne(db, sql: "SELECT id FROM api_key WHERE id = ? AND (? IS NULL OR organization = ?)",
+                                       arguments: [id, organization, organization]) != nil else {
                     throw ServerError.unknownKey(id)
                 }
             }
@@ -141,9 +178,11 @@ public final class KeyStore: Sendable {
     }
 
     /// Issues a new key for the same organization and revokes the old one, atomically.
-    public func rotate(id: String, now: Int64 = wallClockMicroseconds()) throws -> IssuedKey {
+    /// With `organization`, a key of another organization is reported unknown.
+    public func rotate(id: String, organization: String? = nil, now: Int64 = wallClockMicroseconds()) throws -> IssuedKey {
         try write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT organization, label FROM api_key WHERE id = ?", arguments: [id]) else {
+            guard let row = try Row.fetchOne(db, sql: "SELECT organization, label FROM api_key WHERE id = ? AND (? IS NULL OR organization = ?)",
+                                             arguments: [id, organization, organization]) else {
                 throw ServerError.unknownKey(id)
             }
             let issued = try self.issue(db, organization: row["organization"], label: row["label"], now: now)

@@ -28,7 +28,8 @@ public enum TapedeckServer {
         verifySignature: @escaping @Sendable (Request, [UInt8], String) -> Bool,
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
-        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in }
+        onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in },
+        addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
         let project: SessionDriver.Project = { reducer, header, journal in
@@ -43,7 +44,7 @@ public enum TapedeckServer {
         let shutdown = ShutdownSignal()
         let storage = StorageHealth(directory: configuration.journalDirectory)
 
-        let router = Router()
+        let router = Router(context: WebRequestContext.self)
         // Liveness: the process answers. Readiness: it can take a session and keep it.
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
@@ -52,6 +53,8 @@ public enum TapedeckServer {
                                       sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions)
             return readiness.response
         }
+        // Other HTTP pages on the same port (the operator console), mounted by the caller.
+        addRoutes(router)
 
         let streamRouter = Router(context: StreamRequestContext.self)
         // Unauthenticated clients get their 401 before anything below learns of them.

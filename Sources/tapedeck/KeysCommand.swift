@@ -6,7 +6,7 @@ import Server
 struct KeysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
-        abstract: "Manage organizations' API keys (stored hashed; secrets are shown once).",
+        abstract: "Manage organizations' API keys (checked by hash; secrets sealed under the master key).",
         subcommands: [Create.self, List.self, Revoke.self, Rotate.self])
 
     struct DataOptions: ParsableArguments {
@@ -21,7 +21,8 @@ struct KeysCommand: ParsableCommand {
         api key:       \(issued.apiKey)
         client secret: \(issued.clientSecret)   (AudioHook request signatures)
 
-        Store both now: they are not shown again and cannot be recovered.
+        Store both now: the CLI does not show them again (a console user of the organization
+        can reveal them on its Profile page; see docs/console.md).
         """)
     }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Console
 import Foundation
 import Hummingbird
 import Journal
@@ -79,6 +80,11 @@ struct ServeCommand: AsyncParsableCommand {
         if try store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
         }
+        var consoleSettings = Console.Settings()
+        consoleSettings.tls = tlsCert != nil
+        consoleSettings.streamPath = configuration.streamPath
+        let console = Console(keys: store, users: try UserStore.open(dataDirectory: configuration.dataDirectory),
+                              settings: consoleSettings, logger: logger)
         var environment = SessionEnvironment.protocolOnly
         var pool: RecognitionWorkerPool?
         if !noTranscription {
@@ -98,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
                 let (logger, configuration) = announced
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
-            })
+            },
+            addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
         try await app.runService()
     }
 }
