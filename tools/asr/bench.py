@@ -1,5 +1,5 @@
-"""Second half of tools/bench-asr: runs our engine (greedy, greedy with the beam-search fallback,
-beam search) and faster-whisper (greedy int8 and float32, beam 5 float32) on the same clips,
+"""Second half of tools/bench-asr: runs our engine (greedy without the quality gate, greedy, greedy
+with the beam-search fallback, beam search) and faster-whisper (greedy int8 and float32, beam 5 float32) on the same clips,
 model files and threads, per language, and prints the table.
 Usage: bench.py MODEL THREADS LANGUAGES WORKDIR   (LANGUAGES: en or en,tr)"""
 import json
@@ -84,10 +84,10 @@ def wer(hyps, refs, language):
     return 100.0 * errors / total, total
 
 
-OURS = [("tapedeck greedy", "greedy"), ("tapedeck greedy+fallback", "fallback"), ("tapedeck beam 5", "beam5")]
+OURS = [("tapedeck greedy, no gate", "plain"), ("tapedeck greedy", "greedy"), ("tapedeck greedy+fallback", "fallback"), ("tapedeck beam 5", "beam5")]
 THEIRS = [("faster-whisper int8 greedy", "int8", 1), ("faster-whisper f32 greedy", "float32", 1), ("faster-whisper f32 beam 5", "float32", 5)]
 print(f"ASR benchmark: Whisper {model}, {threads} threads, one transcription per utterance")
-print(f"{'language':8} {'engine':27} {'RTF':>7} {'peak MB':>8} {'WER %':>6} {'gated':>6}")
+print(f"{'language':8} {'engine':27} {'RTF':>7} {'peak MB':>8} {'WER %':>6} {'gated':>6} {'empty':>6}")
 for language in languages:
     pairs = clips(language)
     wavs, refs = [p for p, _ in pairs], [r for _, r in pairs]
@@ -106,9 +106,10 @@ for language in languages:
     for name, r in results.items():
         rate, count = wer(r["texts"], refs, language)
         gated = str(r["gated"]) if "gated" in r else ""
-        print(f"{language:8} {name:27} {r['compute_s'] / audio:7.3f} {r['peak_rss_mb']:8.0f} {rate:6.1f} {gated:>6}")
+        empty = sum(1 for t in r["texts"] if not t.strip())
+        print(f"{language:8} {name:27} {r['compute_s'] / audio:7.3f} {r['peak_rss_mb']:8.0f} {rate:6.1f} {gated:>6} {empty:6}")
     print(f"{language}: {len(wavs)} utterances, {audio:.1f} s, {count} words; 'gated': first passes the quality gate rejects "
-          f"(re-decoded by the fallback)")
+          f"(re-decoded by the fallback); 'empty': utterances left without text (no speech, or a loop every pass produced)")
     ours = results["tapedeck greedy"]["compute_s"]
     for name, _, beam in THEIRS[:2]:
         print(f"{language}: ratio ours greedy / {name}: {ours / results[name]['compute_s']:.2f} (target <= 1.5)")

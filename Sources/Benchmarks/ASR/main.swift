@@ -3,7 +3,7 @@
 // seconds of compute, peak memory, the transcripts, and how many first passes Whisper's
 // quality gate rejected, for tools/asr/bench.py to compare with faster-whisper.
 // Usage: bench-asr MODEL THREADS CONFIG LANGUAGE|auto CLIP.wav...
-//   CONFIG: greedy (no fallback), fallback (greedy, beam-search fallback: the default),
+//   CONFIG: plain (greedy, no gate), greedy (no fallback; loops dropped), fallback (greedy, beam-search fallback: the default),
 //           beamN (beam search with N beams as the first pass)
 import Audio
 import Foundation
@@ -12,12 +12,15 @@ import Recognition
 BLASTuning.adoptBestCoreType()
 let args = Array(CommandLine.arguments.dropFirst())
 guard args.count >= 5, let threads = Int(args[1]) else {
-    FileHandle.standardError.write(Data("usage: bench-asr MODEL THREADS greedy|fallback|beamN LANGUAGE|auto CLIP.wav...\n".utf8))
+    FileHandle.standardError.write(Data("usage: bench-asr MODEL THREADS plain|greedy|fallback|beamN LANGUAGE|auto CLIP.wav...\n".utf8))
     exit(2)
 }
 var options = WhisperOptions()
 options.threads = threads
 switch args[2] {
+case "plain":  // the engine before the quality gate: greedy, no fallback, loops kept
+    options.fallback = .none
+    options.compressionRatioThreshold = .infinity
 case "greedy": options.fallback = .none
 case "fallback": options.fallback = .beam
 case let beam where beam.hasPrefix("beam") && Int(beam.dropFirst(4)) != nil:
@@ -48,5 +51,5 @@ let gated = results.filter {
     return verdict == .repetitive || verdict == .unlikely
 }.count
 let result: [String: Any] = ["audio_s": audioSeconds, "compute_s": compute, "peak_rss_mb": Double(usage.ru_maxrss) / 1024,
-                             "texts": results.map(\.text), "gated": gated, "engine": recognizer.identity.description]
+                             "texts": results.map(\.text), "gated": gated, "empty": results.filter { $0.text.isEmpty }.count, "engine": recognizer.identity.description]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
