@@ -51,5 +51,6 @@ let gated = results.filter {
     return verdict == .repetitive || verdict == .unlikely
 }.count
 let result: [String: Any] = ["audio_s": audioSeconds, "compute_s": compute, "peak_rss_mb": Double(usage.ru_maxrss) / 1024,
-                             "texts": results.map(\.text), "gated": gated, "empty": results.filter { $0.text.isEmpty }.count, "engine": recognizer.identity.description]
+                             "texts": results.map(\.text), "gated": gated, "empty": results.filter { $0.text.isEmpty }.count,
+                             "no_speech": results.map { Double($0.noSpeechProbability) }, "avg_logprob": results.map { Double($0.averageLogProbability) }, "engine": recognizer.identity.description]
 print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
