@@ -166,6 +166,54 @@ final class WhisperModel: @unchecked Sendable {
                      selfValues: Array(repeating: [], count: decoderLayers.count), audioPositions: cache.audioPositions)
     }
 
+    /// One token for each of several hypotheses over the same audio (beam search), whose caches
+    /// all hold the same number of tokens; returns each one's next logits. The rows go through
+    /// the dense layers together, so a step reads the weights once for all beams rather than
+    /// once per beam; only self-attention, over each beam's own cache, is per row. A single
+    /// hypothesis takes `decode` itself, so one beam computes exactly what greedy decoding does.
+    func decodeStep(_ tokens: [Int], caches: inout [DecoderCache]) -> [[Float]] {
+        precondition(tokens.count == caches.count && !tokens.isEmpty)
+        if tokens.count == 1 { return [decode(tokens, cache: &caches[0])] }
+        let rows = tokens.count
+        let offset = caches[0].length
+        var x = [Float](repeating: 0, count: rows * width)
+        for (r, token) in tokens.enumerated() {
+            for c in 0..<width { x[r * width + c] = embeddings[token * width + c] + decoderPositions[offset * width + c] }
+        }
+        for (index, layer) in decoderLayers.enumerated() {
+            let qkv = layer.attention.qkv(layer.attention.norm(x, rows: rows), rows: rows)
+            var attended = [Float](repeating: 0, count: rows * width)
+            for r in 0..<rows {
+                let base = r * 3 * width
+                caches[r].selfKeys[index].append(contentsOf: qkv[(base + width)..<(base + 2 * width)])
+                caches[r].selfValues[index].append(contentsOf: qkv[(base + 2 * width)..<(base + 3 * width)])
+                let q = Array(qkv[base..<(base + width)])
+                let row = caches[r].selfKeys[index].withUnsafeBufferPointer { k in
+                    caches[r].selfValues[index].withUnsafeBufferPointer { v in
+                        attention(q: q, queries: 1, k: k.baseAddress!, v: v.baseAddress!, keys: offset + 1, keyStride: width,
+                                  width: width, heads: decoderHeads, causalOffset: offset)
+                    }
+                }
+                attended.replaceSubrange((r * width)..<((r + 1) * width), with: row)
+            }
+            addInPlace(&x, layer.attention.output(attended, rows: rows))
+            let cq = layer.cross.query(layer.cross.norm(x, rows: rows), rows: rows)
+            // Every beam listens to the same audio: one product over the shared keys and values.
+            let crossed = caches[0].crossKeyValues[index].withUnsafeBufferPointer { kv in
+                attention(q: cq, queries: rows, k: kv.baseAddress!, v: kv.baseAddress! + width, keys: caches[0].audioPositions,
+                          keyStride: 2 * width, width: width, heads: decoderHeads)
+            }
+            addInPlace(&x, layer.cross.output(crossed, rows: rows))
+            addInPlace(&x, layer.ffn(x, rows: rows))
+        }
+        for r in 0..<rows { caches[r].length += 1 }
+        let normed = decoderNorm(x, rows: rows)
+        var logits = [Float](repeating: 0, count: rows * vocabularySize)
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(vocabularySize), Int32(width),
+                    1, normed, Int32(width), embeddings, Int32(width), 0, &logits, Int32(vocabularySize))
+        return (0..<rows).map { Array(logits[($0 * vocabularySize)..<(($0 + 1) * vocabularySize)]) }
+    }
+
     /// Feeds `tokens` after what the cache holds; returns the logits of the last token.
     /// `crossQueries`, when given, sees each layer's cross-attention queries (`rows × width`),
     /// which word alignment needs.

@@ -1,8 +1,9 @@
 import CKernels
 import Foundation
 
-/// Whisper inference in Swift: log-mel front end, encoder, greedy decoder with a KV cache.
-/// Deterministic for a given model, input and thread count (temperature 0, no sampling).
+/// Whisper inference in Swift: log-mel front end, encoder, greedy or beam-search decoder with a
+/// KV cache, Whisper's quality gate with a beam-search fallback. Deterministic for a given model,
+/// input, options and thread count (temperature 0, no sampling, ties broken by a fixed rule).
 public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
     public let identity: EngineIdentity
     let model: WhisperModel
@@ -83,13 +84,12 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             return Transcription(text: "", language: language ?? (tokenizer.isMultilingual ? "" : "en"), languageProbability: 0,
                                  noSpeechProbability: 1, averageLogProbability: 0, words: [])
         }
-        var window = start(samples)
+        let window = start(samples)
         let (code, languageProbability) = self.language(language, first: window.first)
         let prompt = self.prompt(code)
-        let decoded = greedy(&window.cache, first: window.first, prompt: prompt + [tokenizer.noTimestamps], timestamps: false)
+        let (decoded, kept) = decodeChecked(window, prompt: prompt + [tokenizer.noTimestamps], timestamps: false)
         let average = decoded.averageLogProbability
-        var text = tokenizer.decode(decoded.tokens).trimmingCharacters(in: .whitespaces)
-        if window.noSpeech > options.noSpeechThreshold && average < options.logProbabilityThreshold { text = "" }
+        let text = kept ? tokenizer.decode(decoded.tokens).trimmingCharacters(in: .whitespaces) : ""
         let words = text.isEmpty ? [] : alignment.words(
             model: model, tokenizer: tokenizer, cache: window.cache, prompt: prompt,
             text: decoded.tokens, probabilities: decoded.probabilities, samples: min(samples.count, LogMelSpectrogram.windowSamples))
@@ -111,11 +111,12 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             let offset = Double(seek) / Double(LogMelSpectrogram.sampleRate)
             if windowSamples.count < LogMelSpectrogram.sampleRate / 10 { break }  // under 0.1 s left
             if windowSamples.allSatisfy({ abs($0) < 1e-3 }) { seek += windowSamples.count; continue }
-            var window = start(windowSamples)
+            let window = start(windowSamples)
             if code == nil || !tokenizer.isMultilingual { code = self.language(code, first: window.first).code }
             let prompt = self.prompt(code ?? "en")
-            let decoded = greedy(&window.cache, first: window.first, prompt: prompt, timestamps: true)
-            if window.noSpeech > options.noSpeechThreshold && decoded.averageLogProbability < options.logProbabilityThreshold {
+            let (decoded, kept) = decodeChecked(window, prompt: prompt, timestamps: true)
+            // Silence, or a loop even beam search could not get out of: nothing to keep here.
+            guard kept else {
                 seek += windowSamples.count
                 continue
             }
@@ -190,26 +191,63 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
         var averageLogProbability: Float { tokens.isEmpty ? 0 : logProbabilitySum / Float(tokens.count + 1) }
     }
 
+    /// The first pass, Whisper's quality gate on it, the fallback when the gate rejects it, and
+    /// the no-speech rule. `kept` is false when the window's text is to be dropped: no speech, or
+    /// a repetition loop every pass produced.
+    private func decodeChecked(_ window: Window, prompt: [Int], timestamps: Bool) -> (decoded: Decoded, kept: Bool) {
+        let gate = options.gate
+        let firstBeams = options.decoding == .beam ? options.beamSize : 1
+        func run(beams: Int?) -> Decoded {
+            guard let beams else { return greedy(window.cache, first: window.first, prompt: prompt, timestamps: timestamps) }
+            return beamSearch(window.cache, first: window.first, prompt: prompt, timestamps: timestamps, beams: beams)
+        }
+        func verdict(_ decoded: Decoded) -> QualityGate.Verdict {
+            gate.verdict(text: tokenizer.decode(decoded.tokens.filter { $0 < tokenizer.endOfText }),
+                         averageLogProbability: decoded.averageLogProbability, noSpeechProbability: window.noSpeech)
+        }
+        let first = run(beams: options.decoding == .beam ? options.beamSize : nil)
+        var attempts = [(decoded: first, verdict: verdict(first))]
+        if attempts[0].verdict == .repetitive || attempts[0].verdict == .unlikely,
+           options.fallback == .beam, options.beamSize > firstBeams {
+            let again = run(beams: options.beamSize)
+            attempts.append((again, verdict(again)))
+        }
+        // The likeliest attempt that is not a loop; the first pass when they tie.
+        var chosen: Decoded?
+        for attempt in attempts where attempt.verdict != .repetitive {
+            if chosen == nil || attempt.decoded.averageLogProbability > chosen!.averageLogProbability { chosen = attempt.decoded }
+        }
+        guard let chosen else { return (attempts.last!.decoded, false) }
+        let silent = gate.isNoSpeech(averageLogProbability: chosen.averageLogProbability, noSpeechProbability: window.noSpeech)
+        return (chosen, !silent)
+    }
+
+    /// Whisper's token rules for step `output.count`. Without timestamps only text and
+    /// end-of-text may come out; with them: timestamps in pairs and never decreasing, the first
+    /// token a timestamp ≤ 1 s, and a timestamp whenever all timestamps together are likelier
+    /// than the best text token.
+    private func mask(_ logits: inout [Float], output: [Int], timestamps: Bool) {
+        if timestamps {
+            for id in suppressedInTimestampMode { logits[id] = -.infinity }
+            if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+            Self.applyTimestampRules(&logits, output: output, timestampBegin: tokenizer.timestampBegin, endOfText: tokenizer.endOfText)
+        } else {
+            for id in suppressed { logits[id] = -.infinity }
+            if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
+        }
+    }
+
     /// Greedy decoding (temperature 0) after `prompt` (<|startoftranscript|> is already in the
-    /// cache). Without timestamps only text and end-of-text may come out; with them, Whisper's
-    /// rules: timestamps in pairs and never decreasing, the first token a timestamp ≤ 1 s, and a
-    /// timestamp whenever all timestamps together are likelier than the best text token.
-    private func greedy(_ cache: inout WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool) -> Decoded {
+    /// cache, which is taken by value: the window's own stays as it was, for a second pass).
+    private func greedy(_ cache: WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool) -> Decoded {
+        var cache = cache
         var logits = prompt.count > 1 ? model.decode(Array(prompt.dropFirst()), cache: &cache) : first
         var output: [Int] = []
         var probabilities: [Float] = []
         var sum: Float = 0
         let limit = min(Self.maxNewTokens, model.maxTextPositions - cache.length - 1)
-        let begin = tokenizer.timestampBegin
         while output.count < limit {
-            if timestamps {
-                for id in suppressedInTimestampMode { logits[id] = -.infinity }
-                if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
-                Self.applyTimestampRules(&logits, output: output, timestampBegin: begin, endOfText: tokenizer.endOfText)
-            } else {
-                for id in suppressed { logits[id] = -.infinity }
-                if output.isEmpty { for id in suppressedAtBegin { logits[id] = -.infinity } }
-            }
+            mask(&logits, output: output, timestamps: timestamps)
             let normalizer = logits.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
             var best = 0
             for i in 1..<logits.count where logits[i] > logits[best] { best = i }
@@ -221,6 +259,110 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
             logits = model.decode([best], cache: &cache)
         }
         return Decoded(tokens: output, probabilities: probabilities, logProbabilitySum: sum)
+    }
+
+    /// Whisper's beam search at temperature 0: each step extends every live hypothesis by its
+    /// `beams + 1` likeliest tokens, keeps the `beams` best non-final extensions by summed
+    /// log-probability, and sets aside those that end; it stops once `beams` have ended (or at
+    /// the token limit, where the live ones join them) and returns the one with the best sum
+    /// divided by its length (Whisper's ranking without a length penalty). Equal scores are
+    /// ordered by hypothesis, then by the token's rank within it, which is the logit order with
+    /// lower ids first, as greedy decoding breaks ties: so one beam is greedy decoding exactly.
+    /// The reported log-probabilities leave out end-of-text, as greedy's do; ranking counts it.
+    private func beamSearch(_ cache: WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool,
+                            beams width: Int) -> Decoded {
+        struct Hypothesis {
+            var tokens: [Int] = []
+            var probabilities: [Float] = []
+            var logProbabilitySum: Float = 0
+            var score: Float = 0
+        }
+        struct Candidate {
+            var score: Float
+            var beam: Int
+            var rank: Int
+            var token: Int
+            var logProbability: Float
+        }
+        let width = max(1, width)
+        var start = cache
+        let opening = prompt.count > 1 ? model.decode(Array(prompt.dropFirst()), cache: &start) : first
+        let limit = min(Self.maxNewTokens, model.maxTextPositions - start.length - 1)
+        guard limit > 0 else { return Decoded(tokens: [], probabilities: [], logProbabilitySum: 0) }
+        let endOfText = tokenizer.endOfText
+        var live = [Hypothesis()]
+        var caches = [start]
+        var logits = [opening]
+        var finished: [Hypothesis] = []
+        while !live.isEmpty {
+            var candidates: [Candidate] = []
+            for b in live.indices {
+                var row = logits[b]
+                mask(&row, output: live[b].tokens, timestamps: timestamps)
+                let normalizer = row.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
+                for (rank, token) in Self.top(row, count: width + 1).enumerated() {
+                    let logProbability = row[token] - normalizer
+                    candidates.append(Candidate(score: live[b].score + logProbability, beam: b, rank: rank, token: token,
+                                                logProbability: logProbability))
+                }
+            }
+            candidates.sort { a, b in
+                if a.score != b.score { return a.score > b.score }
+                return a.beam != b.beam ? a.beam < b.beam : a.rank < b.rank
+            }
+            var next: [Hypothesis] = []
+            var sources: [Int] = []
+            for candidate in candidates {
+                if candidate.token == endOfText {
+                    if finished.count < width {
+                        var ended = live[candidate.beam]
+                        ended.score = candidate.score
+                        finished.append(ended)
+                    }
+                    continue
+                }
+                var extended = live[candidate.beam]
+                extended.tokens.append(candidate.token)
+                extended.probabilities.append(exp(candidate.logProbability))
+                extended.logProbabilitySum += candidate.logProbability
+                extended.score = candidate.score
+                next.append(extended)
+                sources.append(candidate.beam)
+                if next.count == width { break }
+            }
+            if finished.count >= width || next.isEmpty { live = []; break }
+            live = next
+            if next[0].tokens.count >= limit { break }
+            // Beams that share a parent share its cache until their first append copies it.
+            var stepCaches = sources.map { caches[$0] }
+            caches = []
+            logits = model.decodeStep(next.map { $0.tokens.last! }, caches: &stepCaches)
+            caches = stepCaches
+        }
+        // Too few ended within the limit: the live ones compete as they stand, best first.
+        for hypothesis in live where finished.count < width { finished.append(hypothesis) }
+        var best = finished[0]
+        for hypothesis in finished.dropFirst()
+        where hypothesis.score / Float(max(1, hypothesis.tokens.count)) > best.score / Float(max(1, best.tokens.count)) {
+            best = hypothesis
+        }
+        return Decoded(tokens: best.tokens, probabilities: best.probabilities, logProbabilitySum: best.logProbabilitySum)
+    }
+
+    /// Indices of the `count` largest finite values, largest first; equal values by index.
+    static func top(_ values: [Float], count: Int) -> [Int] {
+        var chosen: [Int] = []
+        chosen.reserveCapacity(count + 1)
+        values.withUnsafeBufferPointer { v in
+            for i in 0..<v.count where v[i] > -.infinity {
+                if chosen.count == count && v[i] <= v[chosen[count - 1]] { continue }
+                var at = chosen.count
+                while at > 0 && v[chosen[at - 1]] < v[i] { at -= 1 }
+                chosen.insert(i, at: at)
+                if chosen.count > count { chosen.removeLast() }
+            }
+        }
+        return chosen
     }
 
     static let maxInitialTimestamp = 50  // 1.0 s

@@ -85,7 +85,7 @@ struct RegenerateCommand: AsyncParsableCommand {
     private func serveAsWorker() async throws {
         // Results depend on the thread count: use the live server's default (1) unless told otherwise,
         // and spread work over sessions with --jobs instead.
-        let recognizer = try EngineArguments.recognizer(model: engine.model ?? "base", threads: threads)
+        let recognizer = try engine.recognizer(model: engine.model ?? "base", threads: threads)
         let environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
         let cacheRoot = URL(fileURLWithPath: cache ?? URL(fileURLWithPath: results).appendingPathComponent(".cache/transcripts").path)
         let journalKey = try key.load()

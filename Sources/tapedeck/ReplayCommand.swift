@@ -68,7 +68,8 @@ struct ReplayCommand: AsyncParsableCommand {
         var environment = SessionEnvironment.protocolOnly
         var recognizer: WhisperRecognizer?
         if let model = engine.model ?? header.components["engine.model"] {
-            let loaded = try EngineArguments.recognizer(model: model, threads: threads ?? header.components["engine.threads"].flatMap { Int($0) } ?? 1)
+            let loaded = try engine.recognizer(model: model, threads: threads ?? header.components["engine.threads"].flatMap { Int($0) } ?? 1,
+                                               recorded: header.components)
             recognizer = loaded
             environment = SessionEnvironment(engine: loaded.identity, analyzer: try engine.analyzer())
         }

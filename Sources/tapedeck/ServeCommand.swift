@@ -89,7 +89,7 @@ struct ServeCommand: AsyncParsableCommand {
         var pool: RecognitionWorkerPool?
         if !noTranscription {
             let name = engine.model ?? "base"
-            let recognizer = try EngineArguments.recognizer(model: name, threads: threads)
+            let recognizer = try engine.recognizer(model: name, threads: threads)
             let workerCount = workers ?? ProcessInfo.processInfo.activeProcessorCount
             pool = RecognitionWorkerPool(recognizer: recognizer, workers: workerCount)
             environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())

@@ -16,6 +16,10 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Languages auto-detection chooses among, comma-separated, or 'all' for every language the model knows (default: en,tr, as the server).")
     var detect = SessionEnvironment.languages.joined(separator: ",")
     @Option(help: "Matrix threads.") var threads = 2
+    @Option(help: "First decoding pass: greedy or beam.") var decoding = WhisperOptions.Decoding.greedy
+    @Option(help: "Hypotheses kept by beam search, as first pass or fallback.") var beamSize = 5
+    @Option(help: "When Whisper's quality gate rejects a window (repetition loop, average log-probability below -1): none keeps it, beam decodes it again with beam search.")
+    var fallback = WhisperOptions.Fallback.beam
     @Flag(help: "Print JSON lines (one segment each) instead of text.") var json = false
     @Flag(help: "Print each word with its times.") var words = false
 
@@ -25,7 +29,13 @@ struct TranscribeCommand: ParsableCommand {
         // Detection among all 99 Whisper languages mistakes accented or synthetic Turkish for
         // Romanian, Armenian or Arabic; the product only transcribes en and tr.
         let detectable = detect == "all" ? nil : detect.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-        let recognizer = try WhisperRecognizer(model: model, threads: threads, detectableLanguages: detectable)
+        var options = WhisperOptions()
+        options.threads = threads
+        options.detectableLanguages = detectable
+        options.decoding = decoding
+        options.beamSize = max(1, beamSize)
+        options.fallback = fallback
+        let recognizer = try WhisperRecognizer(modelDirectory: try ModelStore.installed(model), options: options)
         let started = Date()
         let segments = try recognizer.transcribeLong(samples, language: language)
         let encoder = JSONEncoder()
