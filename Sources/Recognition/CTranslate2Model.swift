@@ -5,7 +5,7 @@ import Foundation
 /// count × (str name | u8 rank | u32 dims[rank] | u8 dtype | u32 nbytes | bytes) |
 /// u32 aliases | aliases × (str alias | str target)`, where `str` is a u16 length and bytes
 /// (NUL-terminated). The file is memory-mapped; tensors are converted to Float on request.
-public final class CTranslate2Model: @unchecked Sendable {
+public final class CTranslate2Model: @unchecked Sendable {  // immutable after init: a read-only memory map the checker cannot see into
     public enum DataType: UInt8, Sendable {
         case float32 = 0, int8 = 1, int16 = 2, int32 = 3, float16 = 4, bfloat16 = 5
 

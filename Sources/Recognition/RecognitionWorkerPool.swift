@@ -5,7 +5,7 @@ import Foundation
 /// libdispatch's pool, which has one thread per core: a transcription blocking one of those for a
 /// second would stall every other task of the process). Requests queue in arrival order;
 /// `transcribe` suspends until its turn is done.
-public final class RecognitionWorkerPool: @unchecked Sendable {
+public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs` and `running` are guarded by `condition`, which the worker threads block on
     public let recognizer: any SpeechRecognizer
     public let workers: Int
     private let condition = NSCondition()

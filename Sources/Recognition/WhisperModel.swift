@@ -3,7 +3,7 @@ import Foundation
 
 /// Whisper's weights, converted once to Float at load, and the forward passes.
 /// Read-only after init, so one instance serves concurrent transcriptions.
-final class WhisperModel: @unchecked Sendable {
+final class WhisperModel: @unchecked Sendable {  // immutable after init; its weights are raw buffers the checker cannot see are never written
     struct SelfAttention {
         let norm: LayerNorm
         let qkv: Linear       // fused query, key, value

@@ -4,7 +4,7 @@ import Foundation
 /// Whisper inference in Swift: log-mel front end, encoder, greedy or beam-search decoder with a
 /// KV cache, Whisper's quality gate with a beam-search fallback. Deterministic for a given model,
 /// input, options and thread count (temperature 0, no sampling, ties broken by a fixed rule).
-public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {
+public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  // immutable after init; holds the model (raw weight buffers)
     public let identity: EngineIdentity
     let model: WhisperModel
     let tokenizer: WhisperTokenizer

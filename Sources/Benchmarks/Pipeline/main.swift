@@ -70,7 +70,7 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
-final class Latencies: @unchecked Sendable {
+final class Latencies: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var values: [Double] = []
     func add(_ v: Double) { lock.lock(); values.append(v); lock.unlock() }
@@ -181,7 +181,7 @@ for (label, extra) in [("no cache", ["--no-cache"]), ("filling cache", []), ("fr
     }
 }
 
-final class NIOLockedDate: @unchecked Sendable {
+final class NIOLockedDate: @unchecked Sendable {  // guarded by `lock`
     private let lock = NSLock()
     private var value: Date?
     func set(_ d: Date) { lock.lock(); value = value ?? d; lock.unlock() }
