@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"], swiftSettings: swift6),
         .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis",
-                                         .product(name: "Logging", package: "swift-log")]),
+                                         .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
         .target(name: "Server", dependencies: [
             "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -63,7 +63,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-        ]),
+        ], swiftSettings: swift6),
         // The WebSocket client of `tapedeck send`, the pipeline benchmark and the end-to-end tests;
         // a library of its own so that the server does not carry a client.
         .target(name: "StreamClient", dependencies: [
@@ -117,7 +117,8 @@ let package = Package(
         .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"], swiftSettings: swift6),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swift6),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"],
+                    swiftSettings: swift6),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Console", "Server", "Digests",
             .product(name: "Hummingbird", package: "hummingbird"),

@@ -99,12 +99,12 @@ actor WebSocketTransport: SessionTransport {
         return end.record(at: clock.wallMicroseconds())
     }
 
-    /// An actor cannot await a mutating method on its own stored iterator; it awaits a copy and
-    /// keeps it (the iterator is only ever used from `receive`, one call at a time).
+    /// An actor cannot await a mutating method on its own stored iterator; it awaits a copy,
+    /// on its own isolation (so the iterator never leaves the actor), and keeps it.
     private func nextFrame() async throws -> WebSocketDataFrame? {
         var iterator = frames
         defer { frames = iterator }
-        return try await iterator.next()
+        return try await iterator.next(isolation: self)
     }
 
     func send(_ message: OutboundMessage) async -> Bool {
