@@ -91,7 +91,7 @@ public final class SessionDriver {
     private let project: Project?
 
     private var outcome: Outcome
-    private var identified = false
+    /// When the reducer first said the session is identified (it says so once per session).
     private var identifiedAt: UInt64?
     /// The client is gone (or we closed on it): nothing more is sent.
     private var clientGone = false
@@ -231,8 +231,7 @@ public final class SessionDriver {
             case .event(let text):
                 await send(.event(text))
             case let .identified(sessionId, details):
-                guard !identified else { continue }
-                identified = true
+                guard identifiedAt == nil else { continue }
                 identifiedAt = clock.monotonicNanoseconds()
                 await recorder?.identified(sessionId: sessionId, negotiated: details)
             case .transcribe(let request):

@@ -83,8 +83,7 @@ actor JournalTransport: SessionTransport {
 
     /// The session header, which the journal writer puts first.
     func header() throws -> SessionHeader {
-        guard let first = cursor.next(), first.type == .sessionHeader else { throw SessionRunner.RunError.noHeader(path) }
-        return try SessionHeader.decode(first.payload)
+        try SessionHeader.first(of: cursor, path: path)
     }
 
     func receive() -> JournalRecord {
@@ -149,8 +148,12 @@ actor JournalTransport: SessionTransport {
 extension SessionHeader {
     /// The session header of a journal (its first record), without reading the rest.
     public static func read(from url: URL, key: JournalKey? = nil) throws -> SessionHeader {
-        let cursor = try JournalCursor(url: url, key: key)
-        guard let first = cursor.next(), first.type == .sessionHeader else { throw SessionRunner.RunError.noHeader(url.path) }
+        try first(of: JournalCursor(url: url, key: key), path: url.path)
+    }
+
+    /// Reads the cursor's first record, which must be the session header.
+    static func first(of cursor: JournalCursor, path: String) throws -> SessionHeader {
+        guard let first = cursor.next(), first.type == .sessionHeader else { throw SessionRunner.RunError.noHeader(path) }
         return try SessionHeader.decode(first.payload)
     }
 }

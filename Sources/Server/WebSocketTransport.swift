@@ -80,8 +80,7 @@ actor WebSocketTransport: SessionTransport {
             }
         } catch let violation as MessageRuleViolation {
             end = .protocolError
-            closing.arm()
-            try? await outbound.close(violation.closeCode, reason: violation.description)
+            await close(violation.closeCode, reason: violation.description)
             while (try? await nextFrame()) != nil {}  // until the client's close reply (or the drop)
         } catch {
             end = .error
@@ -119,16 +118,14 @@ actor WebSocketTransport: SessionTransport {
 
     func closeForServerFailure(reason: String) async {
         serverClosing = true
-        closing.arm()
-        try? await outbound.close(.unexpectedServerError, reason: reason)
+        await close(.unexpectedServerError, reason: reason)
     }
 
     /// Returns whether the connection was closed for idleness.
     private func closeIfIdle(limit: UInt64) async -> Bool {
         guard !ended, clock.monotonicNanoseconds() &- lastActivity >= limit else { return ended }
         wentIdle = true
-        closing.arm()
-        try? await outbound.close(.goingAway, reason: "idle timeout")
+        await close(.goingAway, reason: "idle timeout")
         return true
     }
 
@@ -142,7 +139,13 @@ actor WebSocketTransport: SessionTransport {
             control.shutdownDeadline()
             drop()
         }
+        await close(.goingAway, reason: "server shutting down")
+    }
+
+    /// Sends our close frame with the watchdog armed first: that write never finishes for a
+    /// client that does not read, and the watchdog drops such a connection.
+    private func close(_ code: WebSocketErrorCode, reason: String) async {
         closing.arm()
-        try? await outbound.close(.goingAway, reason: "server shutting down")
+        try? await outbound.close(code, reason: reason)
     }
 }
