@@ -25,7 +25,7 @@ func runSynchronous(_ url: URL) throws -> Never {
             durable = writer.durableLength
             // Everything appended before the flush that just happened is on disk.
             print("durable \(writer.recordCount)")
-            fflush(stdout)
+            fflush(nil)  // nil flushes every stream (Swift 6 refuses the C global `stdout`)
         }
         usleep(200)
     }
@@ -44,12 +44,12 @@ func runPaced(_ url: URL) throws -> Never {
             let now = wallClockMicroseconds()
             writer.append(.inboundBinary, receivedAt: now, payload: audio(i))
             print("appended \(i) \(now)")
-            fflush(stdout)
+            fflush(nil)
             i += 1
             usleep(20_000)
         }
         print("silence \(wallClockMicroseconds())")
-        fflush(stdout)
+        fflush(nil)
         usleep(silences[round % silences.count])
         round += 1
     }

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import NIOCore
 
 /// Why the server cut a connection below the WebSocket layer; the session journals it as the
@@ -12,34 +12,34 @@ enum ConnectionVerdict: Sendable, Equatable {
 
 /// What the channel handlers of one connection learn about it, for the session that serves it.
 final class ConnectionRecord: Sendable {
-    private let state = NIOLockedValueBox<(upgraded: Bool, verdict: ConnectionVerdict?)>((false, nil))
+    private let state = Mutex<(upgraded: Bool, verdict: ConnectionVerdict?)>((false, nil))
 
     /// Set once the 101 response has been written: from then on the bytes are WebSocket frames.
     var upgraded: Bool {
-        get { state.withLockedValue { $0.upgraded } }
-        set { state.withLockedValue { $0.upgraded = newValue } }
+        get { state.withLock { $0.upgraded } }
+        set { state.withLock { $0.upgraded = newValue } }
     }
 
     /// The first verdict wins: later ones are consequences of it.
-    var verdict: ConnectionVerdict? { state.withLockedValue { $0.verdict } }
-    func record(_ verdict: ConnectionVerdict) { state.withLockedValue { if $0.verdict == nil { $0.verdict = verdict } } }
+    var verdict: ConnectionVerdict? { state.withLock { $0.verdict } }
+    func record(_ verdict: ConnectionVerdict) { state.withLock { if $0.verdict == nil { $0.verdict = verdict } } }
 }
 
 /// Finds a connection's record from its channel (the WebSocket handler only gets the channel).
 final class ConnectionRecords: Sendable {
     static let shared = ConnectionRecords()
-    private let records = NIOLockedValueBox<[ObjectIdentifier: ConnectionRecord]>([:])
+    private let records = Mutex<[ObjectIdentifier: ConnectionRecord]>([:])
 
     func register(_ channel: any Channel) -> ConnectionRecord {
         let record = ConnectionRecord()
         let key = ObjectIdentifier(channel)
-        records.withLockedValue { $0[key] = record }
-        channel.closeFuture.whenComplete { _ in self.records.withLockedValue { _ = $0.removeValue(forKey: key) } }
+        records.withLock { $0[key] = record }
+        channel.closeFuture.whenComplete { _ in self.records.withLock { _ = $0.removeValue(forKey: key) } }
         return record
     }
 
     func record(for channel: any Channel) -> ConnectionRecord? {
-        records.withLockedValue { $0[ObjectIdentifier(channel)] }
+        records.withLock { $0[ObjectIdentifier(channel)] }
     }
 }
 

@@ -1,18 +1,18 @@
-import NIOConcurrencyHelpers
+import Synchronization
 import NIOCore
 
 /// The session limit. A slot is reserved when the upgrade is granted, so a burst beyond the
 /// limit gets 503s, never a 101 followed by a close; the session takes the slot over when it
 /// starts, and a connection that closes before that gives it back.
 final class SessionSlots: Sendable {
-    private let count = NIOLockedValueBox(0)
+    private let count = Mutex(0)
     let limit: Int
     init(limit: Int) { self.limit = limit }
 
-    var current: Int { count.withLockedValue { $0 } }
+    var current: Int { count.withLock { $0 } }
 
     func reserve() -> SessionSlot? {
-        let granted = count.withLockedValue { count -> Bool in
+        let granted = count.withLock { count -> Bool in
             guard count < limit else { return false }
             count += 1
             return true
@@ -20,20 +20,20 @@ final class SessionSlots: Sendable {
         return granted ? SessionSlot(owner: self) : nil
     }
 
-    fileprivate func free() { count.withLockedValue { $0 -= 1 } }
+    fileprivate func free() { count.withLock { $0 -= 1 } }
 }
 
 /// One reserved session place; given back exactly once.
 final class SessionSlot: Sendable {
     private enum State { case reserved, claimed, freed }
-    private let state = NIOLockedValueBox(State.reserved)
+    private let state = Mutex(State.reserved)
     private let owner: SessionSlots
 
     fileprivate init(owner: SessionSlots) { self.owner = owner }
 
     /// The session takes the slot; false when the connection already gave it back.
     func claim() -> Bool {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard state == .reserved else { return false }
             state = .claimed
             return true
@@ -42,7 +42,7 @@ final class SessionSlot: Sendable {
 
     /// Gives the slot back unless a session has claimed it (its end frees it).
     func releaseIfUnclaimed() {
-        let free = state.withLockedValue { state -> Bool in
+        let free = state.withLock { state -> Bool in
             guard state == .reserved else { return false }
             state = .freed
             return true
@@ -52,7 +52,7 @@ final class SessionSlot: Sendable {
 
     /// The session has ended.
     func release() {
-        let free = state.withLockedValue { state -> Bool in
+        let free = state.withLock { state -> Bool in
             guard state != .freed else { return false }
             state = .freed
             return true
@@ -63,12 +63,12 @@ final class SessionSlot: Sendable {
 
 /// Carries the slot from the upgrade decision to the session, inside the request context.
 final class SlotHandOver: Sendable {
-    private let slot = NIOLockedValueBox<SessionSlot?>(nil)
+    private let slot = Mutex<SessionSlot?>(nil)
 
     func hold(_ slot: SessionSlot, until channel: any Channel) {
-        self.slot.withLockedValue { $0 = slot }
+        self.slot.withLock { $0 = slot }
         channel.closeFuture.whenComplete { _ in slot.releaseIfUnclaimed() }
     }
 
-    func take() -> SessionSlot? { slot.withLockedValue { value in defer { value = nil }; return value } }
+    func take() -> SessionSlot? { slot.withLock { value in defer { value = nil }; return value } }
 }

@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// The server's graceful shutdown, told to every live session. Sessions react themselves (close
 /// with 1001, bounded waits) instead of leaving it to the WebSocket library, whose own handler
@@ -9,13 +9,13 @@ final class ShutdownSignal: Sendable {
         var nextId = 0
         var handlers: [Int: @Sendable () -> Void] = [:]
     }
-    private let state = NIOLockedValueBox(State())
+    private let state = Mutex(State())
 
-    var isShuttingDown: Bool { state.withLockedValue { $0.begun } }
+    var isShuttingDown: Bool { state.withLock { $0.begun } }
 
     /// Runs every registered handler once; later calls do nothing.
     func begin() {
-        let handlers = state.withLockedValue { state -> [@Sendable () -> Void] in
+        let handlers = state.withLock { state -> [@Sendable () -> Void] in
             guard !state.begun else { return [] }
             state.begun = true
             defer { state.handlers = [:] }
@@ -26,7 +26,7 @@ final class ShutdownSignal: Sendable {
 
     /// Registers `handler`, or runs it now when the shutdown has already begun (then returns nil).
     func onShutdown(_ handler: @escaping @Sendable () -> Void) -> Int? {
-        let id = state.withLockedValue { state -> Int? in
+        let id = state.withLock { state -> Int? in
             guard !state.begun else { return nil }
             state.nextId += 1
             state.handlers[state.nextId] = handler
@@ -38,6 +38,6 @@ final class ShutdownSignal: Sendable {
 
     func remove(_ id: Int?) {
         guard let id else { return }
-        state.withLockedValue { _ = $0.handlers.removeValue(forKey: id) }
+        state.withLock { _ = $0.handlers.removeValue(forKey: id) }
     }
 }

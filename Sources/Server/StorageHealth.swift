@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Journal
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// Whether session journals can be written right now. A session the server cannot journal is
 /// a session it would lose, so new ones are refused (503) while the journal folder is full,
@@ -16,21 +16,21 @@ final class StorageHealth: Sendable {
     }
 
     let directory: URL
-    private let state: NIOLockedValueBox<State>
+    private let state: Mutex<State>
     private let queue = DispatchQueue(label: "tapedeck.storage-probe")
     static let refreshNanoseconds: UInt64 = 1_000_000_000
 
     /// Probes once, synchronously: a server should not start accepting on a broken disk.
     init(directory: URL) {
         self.directory = directory
-        state = NIOLockedValueBox(State(problem: JournalDirectoryProbe.check(directory), checkedAt: JournalWriter.monotonicNow()))
+        state = Mutex(State(problem: JournalDirectoryProbe.check(directory), checkedAt: JournalWriter.monotonicNow()))
     }
 
     /// The last known problem, nil when journals can be written. Starts a background re-probe
     /// when the answer is more than a second old.
     var problem: JournalError? {
         let now = JournalWriter.monotonicNow()
-        let (problem, stale) = state.withLockedValue { state -> (JournalError?, Bool) in
+        let (problem, stale) = state.withLock { state -> (JournalError?, Bool) in
             let stale = !state.probing && now &- state.checkedAt >= Self.refreshNanoseconds
             if stale { state.probing = true }
             return (state.problem, stale)
@@ -52,10 +52,10 @@ final class StorageHealth: Sendable {
 
     /// A live session's journal failed: refuse new sessions until a probe finds the disk usable.
     func reportFailure(_ error: JournalError) {
-        state.withLockedValue { $0.problem = error; $0.checkedAt = JournalWriter.monotonicNow() }
+        state.withLock { $0.problem = error; $0.checkedAt = JournalWriter.monotonicNow() }
     }
 
     private func record(_ problem: JournalError?) {
-        state.withLockedValue { $0 = State(problem: problem, checkedAt: JournalWriter.monotonicNow(), probing: false) }
+        state.withLock { $0 = State(problem: problem, checkedAt: JournalWriter.monotonicNow(), probing: false) }
     }
 }

@@ -1,5 +1,5 @@
 import Foundation
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// What a session may do to its connection below the WebSocket layer.
 struct TransportControls: Sendable {
@@ -16,7 +16,7 @@ struct TransportControls: Sendable {
 final class CloseWatchdog: Sendable {
     private let timeoutNanoseconds: UInt64
     private let drop: @Sendable () -> Void
-    private let state = NIOLockedValueBox<(armed: Bool, finished: Bool, timer: Task<Void, Never>?)>((false, false, nil))
+    private let state = Mutex<(armed: Bool, finished: Bool, timer: Task<Void, Never>?)>((false, false, nil))
 
     init(timeoutSeconds: Double, drop: @escaping @Sendable () -> Void) {
         timeoutNanoseconds = UInt64(max(0, timeoutSeconds) * 1e9)
@@ -24,7 +24,7 @@ final class CloseWatchdog: Sendable {
     }
 
     func arm() {
-        state.withLockedValue { state in
+        state.withLock { state in
             guard !state.armed, !state.finished else { return }
             state.armed = true
             state.timer = Task { [timeoutNanoseconds, drop] in
@@ -36,7 +36,7 @@ final class CloseWatchdog: Sendable {
 
     /// The stream has ended: nothing left to drop.
     func finished() {
-        state.withLockedValue { state in
+        state.withLock { state in
             state.finished = true
             state.timer?.cancel()
         }

@@ -1,5 +1,5 @@
 import HTTPTypes
-import NIOConcurrencyHelpers
+import Synchronization
 import NIOCore
 import NIOHTTPTypes
 
@@ -8,19 +8,19 @@ import NIOHTTPTypes
 /// and `RefusalStatusHandler`, sitting in that channel's HTTP pipeline, rewrites the response head.
 final class UpgradeRefusals: Sendable {
     static let shared = UpgradeRefusals()
-    private let statuses = NIOLockedValueBox<[ObjectIdentifier: HTTPResponse.Status]>([:])
+    private let statuses = Mutex<[ObjectIdentifier: HTTPResponse.Status]>([:])
 
     func refuse(_ channel: any Channel, with status: HTTPResponse.Status) {
-        statuses.withLockedValue { $0[ObjectIdentifier(channel)] = status }
+        statuses.withLock { $0[ObjectIdentifier(channel)] = status }
         channel.closeFuture.whenComplete { _ in self.forget(channel) }
     }
 
     func take(_ channel: any Channel) -> HTTPResponse.Status? {
-        statuses.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        statuses.withLock { $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 
     func forget(_ channel: any Channel) {
-        statuses.withLockedValue { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
+        statuses.withLock { _ = $0.removeValue(forKey: ObjectIdentifier(channel)) }
     }
 }
 

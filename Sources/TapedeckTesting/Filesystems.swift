@@ -2,7 +2,7 @@
 import Foundation
 
 /// A fresh folder under the system temporary directory, removed with its contents when released.
-public final class TemporaryDirectory {
+public final class TemporaryDirectory: Sendable {
     public let url: URL
 
     public init() throws {
@@ -18,7 +18,7 @@ public final class TemporaryDirectory {
 /// A real, tiny tmpfs mounted for one test, so disk faults (a full device, a read-only
 /// filesystem) come from the kernel rather than from a mock. Needs root and a `mount` that works
 /// in this sandbox; `mount(…)` returns nil with the reason when it does not, and the test skips.
-public final class ScratchFilesystem {
+public final class ScratchFilesystem: Sendable {
     public let url: URL
     private let parent: TemporaryDirectory
 
@@ -65,7 +65,7 @@ public final class ScratchFilesystem {
     }
 }
 
-public struct SkipReason: Error, CustomStringConvertible {
+public struct SkipReason: Error, CustomStringConvertible, Sendable {
     public var description: String
     public init(_ description: String) { self.description = description }
 }

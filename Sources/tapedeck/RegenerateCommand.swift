@@ -4,6 +4,7 @@ import Foundation
 import Journal
 import Pipeline
 import Recognition
+import Synchronization
 
 struct RegenerateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -111,26 +112,30 @@ struct RegenerateCommand: AsyncParsableCommand {
 /// A one-line progress bar on standard error: done/total, sessions/s, audio hours per wall hour,
 /// ETA; the last line adds audio hours per CPU hour, which is only known once the worker
 /// processes have exited (the kernel reports a child's CPU time when it is reaped).
-final class Progress: @unchecked Sendable {  // mutable state is guarded by `lock`
-    private let lock = NSLock()
+final class Progress: Sendable {
+    private struct Count { var done = 0; var audio = 0.0 }
+    // Held while drawing too, so that lines from two supervising threads never interleave.
+    private let count = Mutex(Count())
     private let total: Int
-    private var done = 0
-    private var audio = 0.0
     private let start = Date()
     private let startCPU = Progress.cpuSeconds()
 
-    init(total: Int) { self.total = total; draw() }
+    init(total: Int) { self.total = total; count.withLock { draw($0) } }
 
     func advance(audioSeconds: Double) {
-        lock.lock(); done += 1; audio += audioSeconds; lock.unlock()
-        draw()
+        count.withLock { count in
+            count.done += 1
+            count.audio += audioSeconds
+            draw(count)
+        }
     }
 
     func finish() {
-        draw()
-        lock.lock(); defer { lock.unlock() }
-        let cpu = max(Self.cpuSeconds() - startCPU, 0.001)
-        FileHandle.standardError.write(Data(String(format: " %.1f audio-h per CPU-h\n", audio / cpu).utf8))
+        count.withLock { count in
+            draw(count)
+            let cpu = max(Self.cpuSeconds() - startCPU, 0.001)
+            FileHandle.standardError.write(Data(String(format: " %.1f audio-h per CPU-h\n", count.audio / cpu).utf8))
+        }
     }
 
     /// This process and its reaped children (the workers).
@@ -143,8 +148,8 @@ final class Progress: @unchecked Sendable {  // mutable state is guarded by `loc
         return seconds(RUSAGE_SELF.rawValue) + seconds(RUSAGE_CHILDREN.rawValue)
     }
 
-    private func draw() {
-        lock.lock(); defer { lock.unlock() }
+    private func draw(_ count: Count) {
+        let (done, audio) = (count.done, count.audio)
         let elapsed = max(Date().timeIntervalSince(start), 0.001)
         let rate = Double(done) / elapsed
         let eta = rate > 0 ? Double(total - done) / rate : 0
@@ -157,16 +162,14 @@ final class Progress: @unchecked Sendable {  // mutable state is guarded by `loc
     }
 }
 
-final class Failures: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ s: String) { lock.lock(); items.append(s); lock.unlock() }
-    var all: [String] { lock.lock(); defer { lock.unlock() }; return items }
+final class Failures: Sendable {
+    private let items = Mutex<[String]>([])
+    func add(_ s: String) { items.withLock { $0.append(s) } }
+    var all: [String] { items.withLock { $0 } }
 }
 
-final class Tally: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var hits = 0, recognized = 0
-    func add(hits: Int, recognized: Int) { lock.lock(); self.hits += hits; self.recognized += recognized; lock.unlock() }
-    var totals: (Int, Int) { lock.lock(); defer { lock.unlock() }; return (hits, recognized) }
+final class Tally: Sendable {
+    private let counts = Mutex((hits: 0, recognized: 0))
+    func add(hits: Int, recognized: Int) { counts.withLock { $0.hits += hits; $0.recognized += recognized } }
+    var totals: (Int, Int) { counts.withLock { ($0.hits, $0.recognized) } }
 }

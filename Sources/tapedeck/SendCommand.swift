@@ -32,12 +32,13 @@ struct SendCommand: AsyncParsableCommand {
         options.pace = speed == "max" ? .max : .realtime(Double(speed) ?? 1)
         options.language = language
         let printEvents = sessions == 1
+        let settings = options
         let started = Date()
         let outcomes = try await withThrowingTaskGroup(of: StreamClient.Outcome.self) { group in
             for _ in 0..<sessions {
                 group.addTask {
-                    try await StreamClient(options: options).run(audio: audio) { text in
-                        if printEvents { print(text); fflush(stdout) }
+                    try await StreamClient(options: settings).run(audio: audio) { text in
+                        if printEvents { print(text); fflush(nil) }  // nil: every stream (Swift 6 refuses the C global `stdout`)
                     }
                 }
             }

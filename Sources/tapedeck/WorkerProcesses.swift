@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs work in child processes of this executable. A Swift runtime trap (an overflow, a failed
 /// precondition) cannot be caught inside a process; running each batch job in a child means a
@@ -8,7 +9,7 @@ import Foundation
 /// item per line on the child's standard input; the child answers each with one line on its
 /// standard output, `ok\t<json>` or `failed\t<message>`, and exits at end of input. Anything the
 /// child logs goes to the shared standard error.
-final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded by `lock`
+final class WorkerProcesses: Sendable {
     enum Outcome {
         case succeeded(String)
         case failed(String)
@@ -17,11 +18,13 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
     private let executable: URL
     private let workerArguments: [String]
     private let environment: [String: String]
-    private let lock = NSLock()
-    private var queue: [(Int, String)] = []
-    /// Set when a worker exits before answering anything (it could not even start: a missing
-    /// model, a bad option): every other worker would fail the same way, so none is started.
-    private var startupFailure: String?
+    private struct State {
+        var queue: [(Int, String)] = []
+        /// Set when a worker exits before answering anything (it could not even start: a missing
+        /// model, a bad option): every other worker would fail the same way, so none is started.
+        var startupFailure: String?
+    }
+    private let state = Mutex(State())
 
     init(workerArguments: [String], environment: [String: String] = ProcessInfo.processInfo.environment) {
         executable = Self.currentExecutable()
@@ -39,7 +42,7 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
     /// the supervising threads (serialized by the caller if it needs to be).
     func run(_ items: [String], jobs: Int, onOutcome: @escaping @Sendable (Int, String, Outcome) -> Void) {
         signal(SIGPIPE, SIG_IGN)
-        queue = Array(items.enumerated())
+        state.withLock { $0.queue = Array(items.enumerated()) }
         let group = DispatchGroup()
         // One supervising thread per child: each blocks on its child's output, nothing else.
         for _ in 0..<max(1, min(jobs, items.count)) {
@@ -53,18 +56,13 @@ final class WorkerProcesses: @unchecked Sendable {  // mutable state is guarded 
     }
 
     private func next() -> (Int, String)? {
-        lock.lock(); defer { lock.unlock() }
-        return queue.isEmpty ? nil : queue.removeFirst()
+        state.withLock { $0.queue.isEmpty ? nil : $0.queue.removeFirst() }
     }
 
-    private var failedToStart: String? {
-        lock.lock(); defer { lock.unlock() }
-        return startupFailure
-    }
+    private var failedToStart: String? { state.withLock { $0.startupFailure } }
 
     private func recordStartupFailure(_ reason: String) {
-        lock.lock(); defer { lock.unlock() }
-        if startupFailure == nil { startupFailure = reason }
+        state.withLock { if $0.startupFailure == nil { $0.startupFailure = reason } }
     }
 
     /// Keeps one child busy until the queue is empty, starting a fresh child after a crash.

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import TapedeckTesting
 import Testing
 @testable import Journal
@@ -113,10 +114,8 @@ import Testing
 }
 
 /// Failures reported through the callback, from the journal's queue.
-// Unchecked: `failures` is read and written only under `lock` (Mutex needs macOS 15; the package supports 14).
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures: [JournalError] = []
-    func record(_ failure: JournalError) { lock.withLock { failures.append(failure) } }
-    var all: [JournalError] { lock.withLock { failures } }
+final class FailureBox: Sendable {
+    private let failures = Mutex<[JournalError]>([])
+    func record(_ failure: JournalError) { failures.withLock { $0.append(failure) } }
+    var all: [JournalError] { failures.withLock { $0 } }
 }

@@ -7,6 +7,7 @@ import Glibc
 /// A WebSocket client made of a bare TCP socket, for tests that break the protocol's rules on
 /// purpose (unmasked frames, floods, never reading, never finishing the request head): things a
 /// client library refuses to do. Every call blocks; run it through `RawSocket.offPool`.
+// Unchecked: `pending` is touched only by the one off-pool thread a test drives the socket from at a time.
 final class RawSocket: @unchecked Sendable {
     let fd: Int32
     private var pending: [UInt8] = []

@@ -11,6 +11,8 @@ import Pipeline
 import Recognition
 
 /// A real server on a loopback port, with its own journal and data directories.
+// Unchecked: `configuration` is set before `start()`; `port`, `task` and `group` are written by
+// `start()`/`stop()`, which a test calls in sequence, never concurrently.
 final class ServerHarness: @unchecked Sendable {
     let root: URL
     let store: KeyStore

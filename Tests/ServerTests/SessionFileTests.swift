@@ -10,7 +10,7 @@ import TapedeckTesting
 
 /// Answers every utterance at once with the same words: enough for a session to get events and
 /// CSV files, without a speech model.
-final class FixedRecognizer: SpeechRecognizer, @unchecked Sendable {
+final class FixedRecognizer: SpeechRecognizer, Sendable {
     let identity = EngineIdentity(engine: "fixed", model: "none", modelDigest: "-")
     func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
         Transcription(text: "my bill is wrong again", language: "en", languageProbability: 1, noSpeechProbability: 0,

@@ -88,7 +88,7 @@ actor ReceivedMessages {
 
 /// A recognizer that holds every transcription until released: the pool's queue can be filled
 /// on purpose to test the server's admission control.
-final class GatedRecognizer: SpeechRecognizer, @unchecked Sendable {
+final class GatedRecognizer: SpeechRecognizer, Sendable {
     let identity = EngineIdentity(engine: "gated", model: "none", modelDigest: "-")
     private let gate = DispatchSemaphore(value: 0)
     func release(_ count: Int) { for _ in 0..<count { gate.signal() } }

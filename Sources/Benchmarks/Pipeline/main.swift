@@ -14,6 +14,7 @@ import Pipeline
 import Server
 import StreamClient
 import StreamProtocol
+import Synchronization
 
 func fail(_ message: String) -> Never {
     FileHandle.standardError.write(Data("bench-pipeline: \(message)\n".utf8))
@@ -21,7 +22,7 @@ func fail(_ message: String) -> Never {
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())
-func option(_ name: String) -> String? {
+@MainActor func option(_ name: String) -> String? {
     guard let i = arguments.firstIndex(of: name), i + 1 < arguments.count else { return nil }
     defer { arguments.removeSubrange(i...(i + 1)) }
     return arguments[i + 1]
@@ -70,11 +71,10 @@ func percentile(_ values: [Double], _ p: Double) -> Double {
     return sorted[min(sorted.count - 1, Int((Double(sorted.count - 1) * p).rounded()))]
 }
 
-final class Latencies: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var values: [Double] = []
-    func add(_ v: Double) { lock.lock(); values.append(v); lock.unlock() }
-    var all: [Double] { lock.lock(); defer { lock.unlock() }; return values }
+final class Latencies: Sendable {
+    private let values = Mutex<[Double]>([])
+    func add(_ v: Double) { values.withLock { $0.append(v) } }
+    var all: [Double] { values.withLock { $0 } }
 }
 
 // The server under test.
@@ -122,7 +122,7 @@ for level in levels {
                 options.pace = .realtime(1)
                 options.sessionId = "bench-\(level)-\(index)"
                 options.closeTimeoutSeconds = 600
-                let opened = NIOLockedDate()
+                let opened = FirstDate()
                 _ = try? await StreamClient(options: options).run(audio: WAVAudio(sampleRate: call.sampleRate, channels: [call.mono])) { text in
                     let now = Date()
                     guard let message = try? JSONValue.parse(text) else { return }
@@ -181,9 +181,9 @@ for (label, extra) in [("no cache", ["--no-cache"]), ("filling cache", []), ("fr
     }
 }
 
-final class NIOLockedDate: @unchecked Sendable {  // guarded by `lock`
-    private let lock = NSLock()
-    private var value: Date?
-    func set(_ d: Date) { lock.lock(); value = value ?? d; lock.unlock() }
-    func get() -> Date? { lock.lock(); defer { lock.unlock() }; return value }
+/// The first date set wins.
+final class FirstDate: Sendable {
+    private let value = Mutex<Date?>(nil)
+    func set(_ d: Date) { value.withLock { $0 = $0 ?? d } }
+    func get() -> Date? { value.withLock { $0 } }
 }
