@@ -46,7 +46,7 @@ let package = Package(
         .target(name: "Audio", swiftSettings: swift6),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"], swiftSettings: swift6),
-        .target(name: "Pipeline", dependencies: ["Journal", "StreamProtocol", "Audio", "Recognition", "Analysis",
+        .target(name: "Pipeline", dependencies: ["Journal", "Digests", "StreamProtocol", "Audio", "Recognition", "Analysis",
                                          .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
         .target(name: "Server", dependencies: [
             "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",

@@ -11,9 +11,12 @@ struct RegenerateCommand: AsyncParsableCommand {
         commandName: "regenerate",
         abstract: "Re-derive every session's CSV files from the journals with this build's engine and analyzer.",
         discussion: """
-            Shard the work across machines with --shard i/n (sessions are assigned by path, stably). Each session is \
-            derived in one of --jobs worker processes, so a journal that cannot be derived — even one that crashes the \
-            derivation — is reported with its reason while the rest go on; the exit status is 1 when any failed.
+            Shard the work across machines or array tasks with --shard i/n: a session's share is a hash of its \
+            organization and session id, so the split never shifts. Freeze the set first with --write-manifest FILE and \
+            give every task --manifest FILE, so journals that live nodes add meanwhile are not split differently by \
+            tasks that list the folder at different moments (deploy/slurm/regenerate.sbatch). Each session is derived in \
+            one of --jobs worker processes, so a journal that cannot be derived — even one that crashes the derivation — \
+            is reported with its reason while the rest go on; the exit status is 1 when any failed.
             """)
 
     @Option(help: "Journal directory.") var journal = "journal"
@@ -21,21 +24,20 @@ struct RegenerateCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineArguments
     @Option(help: "Concurrent sessions (default: one per CPU core).") var jobs = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Matrix threads per transcription; must match the live server's --threads (default 1) for identical output.") var threads = 1
-    @Option(help: "This machine's share, i/n (1-based).") var shard = "1/1"
+    @Option(help: "This task's share, i/n (1-based; by a stable hash of org and session id).") var shard = "1/1"
+    @Option(help: "Regenerate the journals this manifest lists (paths relative to --journal), not the folder's current contents.") var manifest: String?
+    @Option(help: "Write the manifest of the journals under --journal (after --since) to this file, and regenerate nothing.") var writeManifest: String?
     @Option(help: "Only sessions from this day on (yyyy-mm-dd).") var since: String?
     @Option(help: "Transcript cache directory (default: <results>/.cache/transcripts).") var cache: String?
     @Flag(help: "Run speech recognition for every utterance, ignoring and not writing the cache.") var noCache = false
     @OptionGroup var key: JournalKeyOptions
     @Flag(help: .hidden) var worker = false
 
-    func parsedShard() throws -> (Int, Int) {
-        let parts = shard.split(separator: "/").compactMap { Int($0) }
-        guard parts.count == 2, parts[1] >= 1, (1...parts[1]).contains(parts[0]) else { throw ValidationError("--shard takes i/n with 1 ≤ i ≤ n") }
-        return (parts[0], parts[1])
-    }
-
     func validate() throws {
-        _ = try parsedShard()
+        do { _ = try Shard(parsing: shard) } catch { throw ValidationError("--shard: \(error)") }
+        if manifest != nil, writeManifest != nil {
+            throw ValidationError("--manifest and --write-manifest do not go together: write the manifest first, then give it to every task")
+        }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1-64") }
         if let since, since.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil { throw ValidationError("--since takes yyyy-mm-dd") }
     }
@@ -44,12 +46,20 @@ struct RegenerateCommand: AsyncParsableCommand {
     /// `WorkerProcesses`), so a journal whose derivation crashes fails alone.
     func run() async throws {
         if worker { return try await serveAsWorker() }
-        let (index, count) = try parsedShard()
-        var files = JournalLayout.journals(under: URL(fileURLWithPath: journal))
-        if let since { files = files.filter { $0.deletingLastPathComponent().lastPathComponent >= since } }
-        files = files.enumerated().filter { $0.offset % count == index - 1 }.map(\.element)
-        let progress = Progress(total: files.count)
+        let root = URL(fileURLWithPath: journal)
+        if let writeManifest { return try Self.write(BatchManifest.freeze(root: root, since: since), to: writeManifest) }
+        let shard = try Shard(parsing: shard)
+        var entries = try manifest.map(Self.readManifest)?.entries ?? BatchManifest.freeze(root: root).entries
+        if let since { entries = entries.filter { ($0.path.split(separator: "/").dropFirst().first.map(String.init) ?? "") >= since } }
+        entries = entries.filter(shard.contains)
         let failures = Failures()
+        // A journal that is not as frozen fails alone, with the reason; the others are derived.
+        var files: [URL] = []
+        for entry in entries {
+            let file = root.appendingPathComponent(entry.path)
+            if let problem = BatchManifest.problem(with: entry, under: root) { failures.add("\(file.path): \(problem)") } else { files.append(file) }
+        }
+        let progress = Progress(total: files.count)
         let counts = Tally()
         let workers = WorkerProcesses(workerArguments: Array(CommandLine.arguments.dropFirst()) + ["--worker"])
         workers.run(files.map(\.path), jobs: jobs) { _, path, outcome in
@@ -65,13 +75,25 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         progress.finish()
         let (hits, recognized) = counts.totals
-        FileHandle.standardError.write(Data("\(files.count - failures.all.count) sessions regenerated; utterances: \(recognized) recognized, \(hits) from the transcript cache\n".utf8))
+        FileHandle.standardError.write(Data("\(entries.count - failures.all.count) sessions regenerated; utterances: \(recognized) recognized, \(hits) from the transcript cache\n".utf8))
         let failed = failures.all.sorted()
         for failure in failed { FileHandle.standardError.write(Data("failed: \(failure)\n".utf8)) }
         if !failed.isEmpty {
-            FileHandle.standardError.write(Data("\(failed.count) of \(files.count) sessions could not be regenerated (listed above); the others were written\n".utf8))
+            FileHandle.standardError.write(Data("\(failed.count) of \(entries.count) sessions could not be regenerated (listed above); the others were written\n".utf8))
             throw ExitCode(1)
         }
+    }
+
+    static func readManifest(_ path: String) throws -> BatchManifest {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ValidationError("cannot read the manifest \(path); write one with regenerate --write-manifest \(path)")
+        }
+        do { return try BatchManifest(parsing: String(decoding: data, as: UTF8.self)) } catch { throw ValidationError("\(path): \(error)") }
+    }
+
+    static func write(_ manifest: BatchManifest, to path: String) throws {
+        try AtomicFile.write(Data(manifest.text.utf8), to: URL(fileURLWithPath: path))
+        FileHandle.standardError.write(Data("manifest of \(manifest.entries.count) journals written to \(path)\n".utf8))
     }
 
     /// What a worker says about one regenerated session.

@@ -142,4 +142,59 @@ import Pipeline
         #expect(fine.status == 0, "\(fine.output) \(fine.errors)")
         #expect(fine.output.split(separator: "\n").last?.hasPrefix("identical") == true, "\(fine.output)")
     }
+
+    /// The tree of files under `root`, path → bytes, for byte-for-byte comparison of result folders.
+    static func tree(_ root: URL) -> [String: Data] {
+        var files: [String: Data] = [:]
+        let base = root.standardizedFileURL.path
+        for case let url as URL in FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil) ?? FileManager.DirectoryEnumerator() {
+            let path = url.standardizedFileURL.path
+            guard !path.contains("/.cache/"), let data = FileManager.default.contents(atPath: path), !url.hasDirectoryPath else { continue }
+            files[String(path.dropFirst(base.count + 1))] = data
+        }
+        return files
+    }
+
+    /// A frozen manifest split three ways gives exactly the files one process writes, journals
+    /// added after the manifest are left for the next run, and one that changed is named.
+    @Test func threeShardsOfAManifestWriteExactlyWhatOneProcessWrites() throws {
+        let root = try Self.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journals = root.appendingPathComponent("journal"), manifest = root.appendingPathComponent("batch.manifest").path
+        let ids = (1...7).map { "call-\($0)" }
+        for id in ids { _ = try Self.writeJournal(root: journals, id: id, messages: [Self.open(id)]) }
+        let written = try Self.tapedeck(["regenerate", "--journal", journals.path, "--write-manifest", manifest])
+        #expect(written.status == 0 && written.errors.contains("manifest of 7 journals"), "\(written.errors)")
+        // Arrives after the manifest: in no shard of this run.
+        _ = try Self.writeJournal(root: journals, id: "late", messages: [Self.open("late")])
+        let common = ["--journal", journals.path, "--model", "tiny.en", "--jobs", "1", "--no-cache"]
+        let single = try Self.tapedeck(["regenerate", "--results", root.appendingPathComponent("single").path, "--manifest", manifest] + common)
+        #expect(single.status == 0, "\(single.errors)")
+        var regenerated = 0
+        for index in 1...3 {
+            let ran = try Self.tapedeck(["regenerate", "--results", root.appendingPathComponent("array").path, "--manifest", manifest,
+                                         "--shard", "\(index)/3"] + common)
+            #expect(ran.status == 0, "\(ran.errors)")
+            regenerated += Int(ran.errors.components(separatedBy: " sessions regenerated").first?.split(separator: "\n").last.map(String.init) ?? "") ?? -100
+        }
+        #expect(regenerated == 7, "each session in exactly one shard")
+        let one = Self.tree(root.appendingPathComponent("single")), three = Self.tree(root.appendingPathComponent("array"))
+        #expect(one.count == 14, "two CSVs for each of the 7 frozen sessions: \(one.keys.sorted())")
+        #expect(one == three, "byte-identical results")
+        #expect(!one.keys.contains { $0.contains("late") })
+
+        // A frozen journal that grew since: named, and the run says so in its exit status.
+        let grown = journals.appendingPathComponent("acme/2026-11-28/call-3.tdj")
+        let handle = try FileHandle(forWritingTo: grown)
+        try handle.seekToEnd()
+        try handle.write(contentsOf: Data([0]))
+        try handle.close()
+        let after = try Self.tapedeck(["regenerate", "--results", root.appendingPathComponent("again").path, "--manifest", manifest] + common)
+        #expect(after.status == 1)
+        #expect(after.errors.contains("call-3.tdj: changed since the manifest was written"), "\(after.errors)")
+        #expect(after.errors.contains("6 sessions regenerated"), "\(after.errors)")
+
+        let bad = try Self.tapedeck(["regenerate", "--journal", journals.path, "--manifest", root.appendingPathComponent("missing").path])
+        #expect(bad.status != 0 && bad.errors.contains("cannot read the manifest"), "\(bad.errors)")
+    }
 }
