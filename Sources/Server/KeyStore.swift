@@ -56,14 +56,29 @@ public final class KeyStore: Sendable {
             throw ServerError.database(error.description)
         }
         self.masterKey = masterKey
+        try Self.checkMasterKey(masterKey, in: database, path: path)
         let salt = Secrets.randomBytes(16)
         decoy = (salt, SHA256Digest.hash(salt + Secrets.randomBytes(32)))
     }
 
-    /// Opens `<dataDirectory>/tapedeck.sqlite` with the master key beside it.
-    public static func open(dataDirectory: URL) throws -> KeyStore {
-        let key = try MasterKey.loadOrCreate(at: dataDirectory.appendingPathComponent("master.key"))
+    /// Opens `<dataDirectory>/tapedeck.sqlite` with the master key from `masterKeyFile`, which
+    /// must exist, or else `<dataDirectory>/master.key`, created on first use.
+    public static func open(dataDirectory: URL, masterKeyFile: URL? = nil) throws -> KeyStore {
+        let key = try masterKeyFile.map(MasterKey.load) ?? MasterKey.loadOrCreate(at: dataDirectory.appendingPathComponent("master.key"))
         return try KeyStore(path: dataDirectory.appendingPathComponent("tapedeck.sqlite").path, masterKey: key)
+    }
+
+    /// Secrets sealed under one master key cannot be opened with another: every AudioHook
+    /// signature would fail and no key could be shown, silently. So the store remembers the
+    /// fingerprint of the key it was first opened with and refuses any other.
+    private static func checkMasterKey(_ key: [UInt8], in database: DatabaseQueue, path: String) throws {
+        let fingerprint = MasterKey.fingerprint(key)
+        let recorded: String? = try database.write { db in
+            if let recorded = try String.fetchOne(db, sql: "SELECT fingerprint FROM master_key") { return recorded }
+            try db.execute(sql: "INSERT INTO master_key(fingerprint) VALUES (?)", arguments: [fingerprint])
+            return nil
+        }
+        if let recorded, recorded != fingerprint { throw ServerError.masterKeyMismatch(database: path, recorded: recorded, given: fingerprint) }
     }
 
     private static var migrator: DatabaseMigrator {
@@ -92,6 +107,10 @@ public final class KeyStore: Sendable {
         // migration have no sealed copy and stay unshowable.
         migrator.registerMigration("v2-api-key-sealed") { db in
             try db.execute(sql: "ALTER TABLE api_key ADD COLUMN api_key_sealed BLOB")
+        }
+        // The fingerprint of the master key the secrets are sealed under (see checkMasterKey).
+        migrator.registerMigration("v3-master-key-fingerprint") { db in
+            try db.execute(sql: "CREATE TABLE master_key (fingerprint TEXT NOT NULL)")
         }
         return migrator
     }

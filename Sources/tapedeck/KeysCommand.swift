@@ -11,7 +11,8 @@ struct KeysCommand: ParsableCommand {
 
     struct DataOptions: ParsableArguments {
         @Option(help: "Data directory holding tapedeck.sqlite and master.key.") var data = "data"
-        func store() throws -> KeyStore { try KeyStore.open(dataDirectory: URL(fileURLWithPath: data)) }
+        @OptionGroup var masterKey: MasterKeyOption
+        func store() throws -> KeyStore { try masterKey.openKeyStore(data: data) }
     }
 
     static func show(_ issued: IssuedKey) {

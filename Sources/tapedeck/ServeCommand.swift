@@ -18,6 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "WebSocket path.") var path = "/v1/stream"
     @Option(help: "Journal directory.") var journal = "journal"
     @Option(help: "Data directory (API keys, master key).") var data = "data"
+    @OptionGroup var masterKey: MasterKeyOption
     @Option(help: "Results directory (CSV files).") var results = "results"
     @Option(help: "TLS certificate chain (PEM) for wss://.") var tlsCert: String?
     @Option(help: "TLS private key (PEM) for wss://.") var tlsKey: String?
@@ -76,7 +77,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let store = try KeyStore.open(dataDirectory: configuration.dataDirectory)
+        let store = try masterKey.openKeyStore(data: data)
         if try store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
         }

@@ -25,6 +25,7 @@ struct UsersCommand: ParsableCommand {
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
         @Flag(help: "Generate a password and print it once.") var generatePassword = false
         @Option(help: "Data directory holding tapedeck.sqlite and console.sqlite.") var data = "data"
+        @OptionGroup var masterKey: MasterKeyOption
 
         func validate() throws {
             if passwordStdin && generatePassword { throw ValidationError("choose one of --password-stdin and --generate-password") }
@@ -32,7 +33,7 @@ struct UsersCommand: ParsableCommand {
 
         func run() throws {
             let directory = URL(fileURLWithPath: data)
-            let keys = try KeyStore.open(dataDirectory: directory)
+            let keys = try masterKey.openKeyStore(data: data)
             guard try keys.organizations().contains(org) else { throw ConsoleError.unknownOrganization(org) }
             let users = try UserStore.open(dataDirectory: directory)
             let password: String

@@ -76,4 +76,33 @@ import Testing
         let reopened = try KeyStore.open(dataDirectory: dir)
         #expect(reopened.authenticate(apiKey: issued.apiKey)?.organization == "acme")
     }
+
+    /// A provisioned master key is used as given and never created; a store sealed under one
+    /// master key refuses another instead of failing every signature later.
+    @Test func aProvisionedMasterKeyIsRequiredAndAStoreRefusesAnyOther() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-keys-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let provisioned = dir.appendingPathComponent("provisioned.key")
+        #expect(throws: ServerError.missingMasterKey(provisioned.path)) { try KeyStore.open(dataDirectory: dir, masterKeyFile: provisioned) }
+        #expect(!FileManager.default.fileExists(atPath: provisioned.path), "a given master key file is never created")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("master.key").path))
+        try Data(repeating: 7, count: 31).write(to: provisioned)
+        #expect(throws: ServerError.badMasterKey(provisioned.path)) { try KeyStore.open(dataDirectory: dir, masterKeyFile: provisioned) }
+
+        try Data((0..<32).map { UInt8($0) }).write(to: provisioned)
+        let issued = try KeyStore.open(dataDirectory: dir, masterKeyFile: provisioned).create(organization: "acme")
+        // A second node with the same file reads the same secrets.
+        let other = try KeyStore.open(dataDirectory: dir, masterKeyFile: provisioned)
+        #expect(Data(try #require(other.authenticate(apiKey: issued.apiKey)).clientSecret).base64EncodedString() == issued.clientSecret)
+
+        // The data folder's own master.key (created now, random) is not the key it was sealed with.
+        do {
+            _ = try KeyStore.open(dataDirectory: dir)
+            Issue.record("a store sealed under another master key was opened")
+        } catch let error as ServerError {
+            guard case .masterKeyMismatch = error else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("sealed with another master key"))
+        }
+    }
 }
