@@ -30,6 +30,8 @@ func load(_ names: [String]) -> [GoldCall] {
 }
 let gold = load(["gold-en.txt", "gold-tr.txt"])
 let dev = load(["dev-en.txt", "dev-tr.txt"])
+// Its own call skeletons and phrasing (devset/heldout.py), all `split: check`: never tuned on.
+let heldout = load(["heldout-en.txt", "heldout-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
 if let id = showId {
     guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
@@ -38,13 +40,13 @@ if let id = showId {
     exit(0)
 }
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
-print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count))")
+print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls")
 
 let columns = GoldSet.fields + ["VADER"]
 print("\n" + "set".padding(toLength: 12, withPad: " ", startingAt: 0) + "lang calls " + columns.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
 var allMisses: [String] = []
 for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.filter { $0.split == "tune" }, true),
-                                   ("dev check", dev.filter { $0.split == "check" }, false)] {
+                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false)] {
     for lang in ["en", "tr"] {
         let subset = calls.filter { $0.language == lang }
         guard !subset.isEmpty else { continue }
@@ -61,7 +63,7 @@ if showMisses { for m in allMisses { print("  miss: \(m)") } }
 
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-let everything = gold + dev
+let everything = gold + dev + heldout
 // End-of-call analysis, the one the server writes into the CSV.
 let finalElapsed = clock.measure { for _ in 0..<rounds { for call in everything { _ = analyzer.finalAnalysis(call.utterances) } } }
 let perCall = seconds(finalElapsed) / Double(rounds * everything.count)
