@@ -61,6 +61,25 @@ for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.fi
 }
 if showMisses { for m in allMisses { print("  miss: \(m)") } }
 
+// Speaker roles from text (what mono calls get), scored on stereo calls with their channels hidden.
+print("\nroles from text (stereo calls, channels hidden): utterance accuracy, calls confident enough to use, accuracy on those")
+for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout)] {
+    for lang in ["en", "tr"] {
+        let stereo = calls.filter { $0.language == lang && !$0.utterances.contains { $0.speaker == .unknown } }
+        guard !stereo.isEmpty else { continue }
+        var right = 0, total = 0, used = 0, usedRight = 0, usedTotal = 0
+        for call in stereo {
+            let roles = analyzer.inferredRoles(call.utterances)
+            let truth = Dictionary(uniqueKeysWithValues: call.utterances.map { ($0.index, $0.speaker) })
+            let r = roles.turns.filter { truth[$0.turn] == $0.role }.count
+            right += r; total += roles.turns.count
+            if roles.used { used += 1; usedRight += r; usedTotal += roles.turns.count }
+        }
+        print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + lang + String(format: "   %4d  %.2f  used %.2f  %.2f", stereo.count,
+              Double(right) / Double(max(total, 1)), Double(used) / Double(stereo.count), Double(usedRight) / Double(max(usedTotal, 1))))
+    }
+}
+
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
 let everything = gold + dev + heldout

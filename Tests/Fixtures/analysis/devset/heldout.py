@@ -427,7 +427,7 @@ def build_call(lang, n, scenario, domain, quality, mono, noisy):
            "issues: " + (", ".join(sorted(set(issues))) if issues else "none")]
     if repeated is not None: out.append(f"repeated: {repeated}")
     out.append("mentions: " + (", ".join(sorted(mentions)) if mentions else "none"))
-    out.append("agent: " + ("unknown" if mono else AGENT_RANGE[quality]))
+    out.append("agent: " + AGENT_RANGE[quality])  # mono too: roles are inferred from the text (SpeakerRoles)
     out.append(f"status: {status}")
     prev_end = 0.0
     for role, text, kw in turns:
