@@ -36,8 +36,8 @@ enum Cues {
         tr: ["beklediğiniz için", "beklettiğim için", "sabrınız için"])
     static let transfer = CueList(
         en: ["putting you through", "connecting you", "being connected", "move your call", "passing you over", "pass you over", "transfer your call", "the transfer goes", "transfer you", "transferring you", "put you through", "connect you to", "redirect you"],
-        tr: ["aktaracağım", "aktarılıyorsunuz", "bağlanıyorsunuz", "devrediyorum", "devredeceğim", "aktarma tamamlan*", "aktarıyorum", "aktaracağım", "bağlıyorum", "bağlayacağım", "yönlendiriyorum", "yönlendireceğim",
-             "ilgili birim*"])
+        // Not "ilgili birim" alone: "geri bildiriminizi ilgili birime ileteceğim" forwards feedback, the call stays here.
+        tr: ["aktaracağım", "aktarılıyorsunuz", "bağlanıyorsunuz", "devrediyorum", "devredeceğim", "aktarma tamamlan*", "aktarıyorum", "aktaracağım", "bağlıyorum", "bağlayacağım", "yönlendiriyorum", "yönlendireceğim"])
     static let verificationAsk = CueList(
         en: ["verify", "confirm your", "date of birth", "security question", "last four digits", "account number",
              "your full name", "postcode", "zip code"],
@@ -145,8 +145,8 @@ enum Cues {
         en: ["just great", "for nothing", "for absolutely nothing", "top notch", "world class", "marvellous",
              "fabulous", "exactly what i wanted", "oh perfect", "oh great", "oh wonderful", "oh amazing", "oh marvellous", "brilliant system",
              "another week", "after ten days", "wait again", "truly"],
-        tr: ["aman", "ne hoş", "ne güzel", "bravo", "tebrikler", "hiçbir şey için", "dünya çapında", "şahane", "yine ~ bekle*",
-             "daha bekle*", "gün sonra"])
+        tr: ["aman", "ne hoş", "ne güzel", "bravo", "tebrikler", "tebrik ederim", "hiçbir şey için", "dünya çapında", "şahane", "yine ~ bekle*",
+             "daha bekle*", "gün sonra", "vay canına", "gerçekten", "çok cömert*", "çok yaratıcı"])
 
     // Emotion cues (customer side only).
     static let anger = CueList(

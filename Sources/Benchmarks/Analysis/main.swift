@@ -14,6 +14,9 @@ if let r = args.firstIndex(of: "--rounds"), r + 1 < args.count, let n = Int(args
 // --show ID: the full final analysis of one old-gold or tuning-half call (never a check-half call).
 var showId: String? = nil
 if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r + 1]; args.removeSubrange(r...(r + 1)) }
+// --file PATH: the summary and final analysis of each call in a gold-format file (a light `tapedeck analyze`).
+var filePath: String? = nil
+if let r = args.firstIndex(of: "--file"), r + 1 < args.count { filePath = args[r + 1]; args.removeSubrange(r...(r + 1)) }
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -33,6 +36,16 @@ let dev = load(["dev-en.txt", "dev-tr.txt"])
 // Its own call skeletons and phrasing (devset/heldout.py), all `split: check`: never tuned on.
 let heldout = load(["heldout-en.txt", "heldout-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
+if let path = filePath {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { print("cannot read \(path)"); exit(2) }
+    do {
+        for call in try GoldSet.parse(text) {
+            guard let snap = analyzer.finalAnalysis(call.utterances) else { print("\(call.id): no analysis (< 5 words)"); continue }
+            print("\(call.id): \(snap.summary)\n\(snap.seedJSON())")
+        }
+    } catch { print("\(path): \(error)"); exit(2) }
+    exit(0)
+}
 if let id = showId {
     guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
     for u in call.utterances { print("\(u.speaker.rawValue.prefix(1)) \(u.start)-\(u.end) | \(u.text)") }
