@@ -2,7 +2,7 @@
 import Foundation
 
 public struct CallAnalyzer: Sendable {
-    public static let version = "analysis-2.0.0"
+    public static let version = "analysis-2.1.0"
     public let configuration: AnalysisConfiguration
     let dictionary: [CompiledEntry]
     let digest: String
@@ -56,6 +56,13 @@ extension CallAnalyzer {
         return analyze(features(transcript, cache: &cache), final: true)
     }
 
+    /// Speaker roles read from the words and turn order alone (what a mono call gets), whatever the speakers say.
+    public func inferredRoles(_ transcript: [TranscriptUtterance]) -> RoleDetail {
+        var cache: [UtteranceFeatures] = []
+        let hidden = transcript.map { u -> TranscriptUtterance in var v = u; v.speaker = .unknown; return v }
+        return SpeakerRoles.infer(features(hidden, cache: &cache))
+    }
+
     static func settle(_ raw: String, decisive: Bool, current: inout String?, pending: inout String?, count: inout Int, needed: Int) -> String {
         guard let cur = current else { current = raw; pending = nil; count = 0; return raw }
         if raw == cur { pending = nil; count = 0; return cur }
@@ -86,12 +93,17 @@ extension CallAnalyzer {
         let words = f.map(\.tokenized.wordCount).reduce(0, +)
         guard words >= t.minWords else { return nil }
         let language = Self.callLanguage(f)
+        // Mono calls: roles inferred from the words and turn order. When confident, customer sentiment, emotion and the
+        // rubric read them; issues, status and the summary keep reading every turn (their cues do not depend on who spoke).
+        let mono = cached.allSatisfy { $0.utterance.speaker == .unknown }
+        let roles = mono ? SpeakerRoles.infer(cached) : RoleDetail(source: "channels", confidence: 1, used: true, turns: [])
+        let fr = mono && roles.used ? CallContext.adjusted(SpeakerRoles.apply(roles, to: cached)) : f
 
-        let turns = f.map { TurnSentiment(index: $0.utterance.index, speaker: $0.utterance.speaker, compound: $0.sentiment.compound,
+        let turns = fr.map { TurnSentiment(index: $0.utterance.index, speaker: $0.utterance.speaker, compound: $0.sentiment.compound,
                                           label: CallSentiment.turnLabel($0.sentiment, t)) }
         let callStart = f.map(\.utterance.start).min() ?? 0, callEnd = f.map(\.utterance.end).max() ?? 0
-        let customer = CallSentiment.customerTurns(f)
-        let agent = f.filter { $0.utterance.speaker == .agent }
+        let customer = CallSentiment.customerTurns(fr)
+        let agent = fr.filter { $0.utterance.speaker == .agent }
         let cq = CallSentiment.quarters(customer, callStart: callStart, callEnd: callEnd)
         let aq = CallSentiment.quarters(agent, callStart: callStart, callEnd: callEnd)
         let customerScore = CallSentiment.positionWeighted(customer)
@@ -105,13 +117,13 @@ extension CallAnalyzer {
         let (issues, timing) = ProcessIssueDetectors.detect(f, mentions: mentions, final: final, status: status, customerQuarters: cq, t: t)
         let types = Set(issues.map(\.type))
         let (emotion, evidence) = EmotionRules.classify(customer, escalated: types.contains("escalation_request"), repeatedOpen: !clusters.isEmpty)
-        let rubric = AgentRubric.evaluate(f, config: configuration, final: final,
+        let rubric = AgentRubric.evaluate(fr, config: configuration, final: final,
                                           transferred: types.contains("transfer") || types.contains("multiple_transfers"),
                                           timing: timing, customerQuarters: cq)
         let summary = CallSummary.build(f, status: status, issues: issues, mentions: mentions)
 
         let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
-        let customerTalk = f.filter { $0.utterance.speaker == .customer }.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
+        let customerTalk = fr.filter { $0.utterance.speaker == .customer }.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
         let detail = AnalysisDetail(
             analyzerVersion: Self.version, configDigest: digest, language: language, words: words, final: final,
             summary: summary,
@@ -120,7 +132,7 @@ extension CallAnalyzer {
                                        customerQuarters: cq, agentQuarters: aq,
                                        trend: CallSentiment.trend(cq, turns: customer, callStart: callStart, callEnd: callEnd)),
             emotion: EmotionDetail(label: emotion, rawLabel: emotion, evidence: evidence, source: "text"),
-            agentScore: rubric, processIssues: issues, repeatedProblems: clusters, marketingMentions: mentions,
+            agentScore: rubric, processIssues: issues, repeatedProblems: clusters, marketingMentions: mentions, roles: roles,
             conversation: ConversationStats(durationMs: ProcessIssueDetectors.ms(callEnd - callStart),
                                             agentTalkMs: ProcessIssueDetectors.ms(agentTalk), customerTalkMs: ProcessIssueDetectors.ms(customerTalk),
                                             nonTalkMs: timing.nonTalkMs, interruptions: timing.interruptions,

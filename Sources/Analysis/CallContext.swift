@@ -116,7 +116,8 @@ enum CallContext {
             }
             var c = x.sentiment.compound
             let resolvedWords = x.cues["customerResolved"] != nil
-            if open && !resolvedWords && x.cues["sarcasmMarker"] != nil && (x.sentiment.positiveMass >= 1 || c >= 0) {
+            // The problem may be told in the same turn as the ironic praise ("Great service, truly. Three weeks I've waited.").
+            if (open || x.cues["problem"] != nil) && !resolvedWords && x.cues["sarcasmMarker"] != nil && (x.sentiment.positiveMass >= 1 || c >= 0) {
                 c = -max(0.45, abs(c)); out[k].cues["sarcasm"] = x.cues["sarcasmMarker"]
             }
             // Not understanding is not disliking: a confused turn without complaint cues stays near neutral.

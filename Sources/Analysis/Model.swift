@@ -86,6 +86,9 @@ public struct AnalysisDetail: Codable, Equatable, Sendable {
     public var processIssues: [ProcessIssue]
     public var repeatedProblems: [ProblemCluster]
     public var marketingMentions: [MarketingMention]
+    /// Who spoke: from the channels, or inferred from the text on mono calls (SpeakerRoles). Optional for analyses
+    /// written before 2.1.0.
+    public var roles: RoleDetail?
     public var conversation: ConversationStats
 }
 

@@ -26,13 +26,23 @@ enum TimeExpressions {
         "(?<![\\p{L}])saat\\s+[\\p{L}0-9:]+(?:\\s+(?:önce|kadar|sonra))?(?![\\p{L}])",
     ].map { try! NSRegularExpression(pattern: $0) }
 
-    /// The earliest, then longest, time phrase in the text, or nil.
+    /// A time said as not happening ("not today, I'm afraid", "bugün değil") is no commitment.
+    static func negated(_ r: NSRange, in ns: NSString, language: String) -> Bool {
+        if language == "tr" {
+            let after = ns.substring(from: r.location + r.length)
+            return after.hasPrefix(" değil") || after.hasPrefix(" olmaz")
+        }
+        let before = ns.substring(to: r.location)
+        return before.hasSuffix("not ") || before.hasSuffix("n't ") || before.hasSuffix("never ")
+    }
+
+    /// The earliest, then longest, time phrase in the text that is not negated, or nil.
     static func find(_ text: String, language: String) -> String? {
         let folded = TextNorm.fold(text, language: language)
         let ns = folded as NSString
         var best: NSRange?
         for re in language == "tr" ? tr : en {
-            for m in re.matches(in: folded, range: NSRange(location: 0, length: ns.length)) {
+            for m in re.matches(in: folded, range: NSRange(location: 0, length: ns.length)) where !negated(m.range, in: ns, language: language) {
                 guard let b = best else { best = m.range; continue }
                 if m.range.location < b.location || (m.range.location == b.location && m.range.length > b.length) { best = m.range }
             }

@@ -96,14 +96,32 @@ import Testing
         #expect(s.sentiment == "negative")
     }
 
-    @Test func monoCallsHaveNoAgentScore() throws {
-        let s = final("en", [("U", 0, 3, "Hello, how can I help?"), ("U", 3.5, 7, "My card stopped working at the shop."),
-                             ("U", 7.5, 11, "I've unblocked it, you can use it now."), ("U", 11.5, 13, "Great, thanks a lot.")])
+    @Test func monoCallsWithoutRoleCuesHaveNoAgentScore() throws {
+        // Nothing says who is who: the roles are reported with a low confidence and not used, so the score is unknown.
+        let s = final("en", [("U", 0, 2, "Okay, right then."), ("U", 2.5, 4, "Yes, sure, fine."),
+                             ("U", 4.5, 6, "Right, okay."), ("U", 6.5, 8, "Fine, yes, alright.")])
+        #expect(s.detail.roles?.source == "text" && s.detail.roles?.used == false)
         #expect(s.agentScoreIfKnown == nil)
         #expect(s.detail.agentScore.score == nil)
         let obj = try JSONSerialization.jsonObject(with: Data(s.seedJSON().utf8)) as! [String: Any]
         #expect(obj["agent_score"] is NSNull)
         #expect(s.agentScore == 3, "the legacy integer for the seed event and CSV until they render null")
+    }
+
+    @Test func monoCallsAreScoredOnInferredRoles() {
+        let s = final("en", [("U", 0, 3, "Hello, Acme support, my name is Sam, how can I help?"), ("U", 3.5, 7, "My card stopped working at the shop."),
+                             ("U", 7.5, 11, "I'm so sorry about that. I've unblocked it, you can use it now."), ("U", 11.5, 13, "Great, thanks a lot."),
+                             ("U", 13.5, 16, "Is there anything else I can help with?"), ("U", 16.5, 18, "No, that's all."),
+                             ("U", 18.5, 21, "Thank you for calling, have a nice day.")])
+        let roles = s.detail.roles!
+        #expect(roles.used && roles.source == "text")
+        #expect(roles.turns.map(\.role) == [.agent, .customer, .agent, .customer, .agent, .customer, .agent])
+        #expect(s.agentScoreIfKnown.map { $0 >= 4 } == true, "an excellent agent: \(String(describing: s.agentScoreIfKnown))")
+        // Customer sentiment reads the inferred customer turns only.
+        #expect(s.detail.sentiment.turns.map(\.speaker) == roles.turns.map(\.role))
+        #expect(s.detail.sentiment.customerScore > 0, "the customer ended thanking: \(s.detail.sentiment.customerScore)")
+        // Interruptions need real channels: still no claim on mono.
+        #expect(s.detail.conversation.interruptions == nil)
     }
 
     @Test func rubricSpreadsExcellentAndDismissiveAgents() {

@@ -16,7 +16,8 @@ import Testing
         for domain in ["telecom", "bank", "ecommerce", "airline", "insurance", "utilities"] {
             #expect(calls.contains { $0.id.contains(domain) }, "no \(domain) call")
         }
-        #expect(calls.contains { $0.utterances.allSatisfy { $0.speaker == .unknown } && $0.expect["agent"] == "unknown" }, "mono calls")
+        // Mono calls are labelled with the agent's quality: their roles come from the text (SpeakerRoles).
+        #expect(calls.contains { $0.utterances.allSatisfy { $0.speaker == .unknown } && $0.expect["agent"] != "unknown" }, "mono calls")
         #expect(Set(calls.compactMap { $0.expect["emotion"] }) == Set(EmotionRules.labels))
     }
 
@@ -33,6 +34,17 @@ import Testing
                 }
                 #expect(report.score("sentiment")!.accuracy > report.plainVaderSentiment.accuracy + 0.2, "\(half) \(lang): call-center sentiment beats plain VADER")
             }
+        }
+    }
+
+    // The held-out set (devset/heldout.py: its own call skeletons and phrasing, never tuned on) at issue 13's bar.
+    @Test func heldOutSetMeetsTheBar() throws {
+        let bar: [String: Double] = ["sentiment": 0.75, "emotion": 0.6, "issues": 0.75, "repeated": 0.75, "mentions": 0.95, "agent": 0.75, "status": 0.75]
+        let calls = try Fixtures.heldout()
+        #expect(calls.count >= 200 && calls.allSatisfy { $0.split == "check" })
+        for lang in ["en", "tr"] {
+            let report = GoldEvaluation.evaluate(calls.filter { $0.language == lang }, analyzer: analyzer)
+            for s in report.fields { #expect(s.accuracy >= bar[s.field]!, "held-out \(lang) \(s.field) \(s.correct)/\(s.total)") }
         }
     }
 }

@@ -42,3 +42,32 @@ import Testing
         for k in ["summary", "sentiment", "emotion", "process_issues", "repeated_problems", "marketing_mentions"] { #expect(obj[k] is String) }
     }
 }
+
+// Bench and live score the same object: the pipeline's reducer calls `finalAnalysis` on the transcript it
+// built in result-arrival order (channels interleaved), the bench calls it on the gold file's order. Both
+// must give the same bytes, and what the bench scores must be exactly that analysis.
+@Suite struct BenchLiveAgreementTests {
+    @Test func finalAnalysisDoesNotDependOnArrivalOrder() throws {
+        for call in try Fixtures.gold() + Fixtures.heldout().prefix(40) {
+            // Arrival order on a stereo call: by end time (a result comes back when its utterance ends), a fixed reshuffle otherwise.
+            let arrival = call.utterances.sorted { ($0.end, $0.index) < ($1.end, $1.index) }
+            let reversed = Array(call.utterances.reversed())
+            let reference = analyzer.finalAnalysis(call.utterances)?.seedJSON()
+            #expect(analyzer.finalAnalysis(arrival)?.seedJSON() == reference, "\(call.id): arrival order changes the analysis")
+            #expect(analyzer.finalAnalysis(reversed)?.seedJSON() == reference, "\(call.id): input order changes the analysis")
+        }
+    }
+
+    @Test func theBenchScoresTheFinalAnalysisTheServerWrites() throws {
+        let calls = try Fixtures.heldout()
+        let report = GoldEvaluation.evaluate(calls, analyzer: analyzer)
+        for call in calls {
+            let written = try #require(analyzer.finalAnalysis(call.utterances))
+            #expect(report.snapshots[call.id] == written)
+            // unresolved_end is in the written analysis exactly when its status is unresolved; the bench scores it via status.
+            let flagged = written.detail.processIssues.contains { $0.type == "unresolved_end" }
+            #expect(flagged == (written.detail.summary.status == "unresolved"), "\(call.id)")
+            #expect(GoldEvaluation.observed("status", written) == written.detail.summary.status)
+        }
+    }
+}

@@ -32,6 +32,9 @@ import Testing
         #expect(TimeExpressions.find("Yarın saat onda sizi arayacağım.", language: "tr") == "yarın saat onda")
         #expect(TimeExpressions.find("Pazaryeri'ne hoş geldiniz.", language: "tr") == nil)
         #expect(TimeExpressions.find("Thanks for calling.", language: "en") == nil)
+        // A time said as not happening is skipped for the one that is promised.
+        #expect(TimeExpressions.find("Not today, I'm afraid, but a specialist will call you back within forty-eight hours.", language: "en") == "within forty-eight hours")
+        #expect(TimeExpressions.find("Bugün değil maalesef, iki gün içinde arayacaklar.", language: "tr") == "iki gün içinde")
     }
 
     @Test func longNumbersAreMaskedInFlatFields() {

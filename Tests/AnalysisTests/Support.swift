@@ -14,6 +14,15 @@ enum Fixtures {
         return calls
     }
 
+    /// The held-out set (devset/heldout.py), every call `split: check`.
+    static func heldout() throws -> [GoldCall] {
+        var calls: [GoldCall] = []
+        for name in ["heldout-en.txt", "heldout-tr.txt"] {
+            calls += try GoldSet.parse(String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8))
+        }
+        return calls
+    }
+
     static func gold() throws -> [GoldCall] {
         var calls: [GoldCall] = []
         for name in ["gold-en.txt", "gold-tr.txt"] {

@@ -5,11 +5,14 @@ enum Cues {
         en: ["stuck", "declined", "rejected", "haven't heard", "hasn't", "haven't had", "still hasn't", "no service", "no hot water", "cutting out", "cut off", "won't let me", "stopped", "higher than", "too high", "went up", "jumped", "twice", "cracked", "damaged", "lost", "don't recognise", "don't recognize", "never added", "didn't come", "didn't get", "got put", "nobody", "estimate", "isn't sending", "gone nowhere", "without a reason", "not working", "doesn't work", "does not work", "isn't working", "stopped working", "broken", "problem with",
              "issue with", "can't", "cannot", "couldn't", "overcharged", "charged twice", "double charged", "wrong", "no signal",
              "keeps dropping", "drops", "down", "late", "never arrived", "hasn't arrived", "didn't arrive", "not arrived",
-             "calling about", "calling because", "slow", "disconnect*", "error", "failed", "missing", "outage", "still not"],
+             "calling about", "calling because", "slow", "disconnect*", "error", "failed", "missing", "outage", "still not",
+             "been waiting", "weeks now", "days now"],
         tr: ["takıl*", "reddedil*", "yatmadı*", "çıkmadı*", "çatlak*", "kırık*", "iki kere", "iki katı", "tahmini", "habersiz", "gidip geliyor", "hizmet yok", "tanımadığım", "sebep yazmıyor", "eklemediğim", "oturttular", "yükseltilmiş", "kimse", "ses çıkmadı", "fazla geldi", "çekildi", "çektiniz", "çalışmıyor*", "çalışmadı*", "bozuk*", "bozul*", "sorun*", "problem*", "arıza*", "yanlış*", "fazla ücret*",
              "fazla para", "fazla fatura*", "çekmiyor*", "gelmedi*", "gecikti*", "kesil*", "kopuyor*", "yavaş*", "açılmıyor*",
              "bağlanamıyor*", "yapamıyor*", "giremiyor*", "ödeyemiyor*", "için arıyorum", "hata*", "eksik*", "iki kez",
-             "iki defa", "hala", "hâlâ", "ulaşmadı*"])
+             "iki defa", "hala", "hâlâ", "ulaşmadı*",
+             // Waiting told as a duration: "üç haftadır bekliyorum", "on gündür".
+             "haftadır", "gündür", "aydır", "saattir"])
     static let churn = CueList(
         en: ["switching", "moving my", "move my", "take my ~ to", "taking my business", "elsewhere", "another provider", "another company", "different company", "a competitor", "somewhere else", "close everything", "i'm leaving", "go somewhere", "cancel", "cancel my", "close my account", "switch to", "switching to", "leave", "leaving", "terminate",
              "port my number", "moving to"],
@@ -36,8 +39,8 @@ enum Cues {
         tr: ["beklediğiniz için", "beklettiğim için", "sabrınız için"])
     static let transfer = CueList(
         en: ["putting you through", "connecting you", "being connected", "move your call", "passing you over", "pass you over", "transfer your call", "the transfer goes", "transfer you", "transferring you", "put you through", "connect you to", "redirect you"],
-        tr: ["aktaracağım", "aktarılıyorsunuz", "bağlanıyorsunuz", "devrediyorum", "devredeceğim", "aktarma tamamlan*", "aktarıyorum", "aktaracağım", "bağlıyorum", "bağlayacağım", "yönlendiriyorum", "yönlendireceğim",
-             "ilgili birim*"])
+        // Not "ilgili birim" alone: "geri bildiriminizi ilgili birime ileteceğim" forwards feedback, the call stays here.
+        tr: ["aktaracağım", "aktarılıyorsunuz", "bağlanıyorsunuz", "devrediyorum", "devredeceğim", "aktarma tamamlan*", "aktarıyorum", "aktaracağım", "bağlıyorum", "bağlayacağım", "yönlendiriyorum", "yönlendireceğim"])
     static let verificationAsk = CueList(
         en: ["verify", "confirm your", "date of birth", "security question", "last four digits", "account number",
              "your full name", "postcode", "zip code"],
@@ -145,8 +148,8 @@ enum Cues {
         en: ["just great", "for nothing", "for absolutely nothing", "top notch", "world class", "marvellous",
              "fabulous", "exactly what i wanted", "oh perfect", "oh great", "oh wonderful", "oh amazing", "oh marvellous", "brilliant system",
              "another week", "after ten days", "wait again", "truly"],
-        tr: ["aman", "ne hoş", "ne güzel", "bravo", "tebrikler", "hiçbir şey için", "dünya çapında", "şahane", "yine ~ bekle*",
-             "daha bekle*", "gün sonra"])
+        tr: ["aman", "ne hoş", "ne güzel", "bravo", "tebrikler", "tebrik ederim", "hiçbir şey için", "dünya çapında", "şahane", "yine ~ bekle*",
+             "daha bekle*", "gün sonra", "vay canına", "gerçekten", "çok cömert*", "çok yaratıcı"])
 
     // Emotion cues (customer side only).
     static let anger = CueList(

@@ -14,6 +14,9 @@ if let r = args.firstIndex(of: "--rounds"), r + 1 < args.count, let n = Int(args
 // --show ID: the full final analysis of one old-gold or tuning-half call (never a check-half call).
 var showId: String? = nil
 if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r + 1]; args.removeSubrange(r...(r + 1)) }
+// --file PATH: the summary and final analysis of each call in a gold-format file (a light `tapedeck analyze`).
+var filePath: String? = nil
+if let r = args.firstIndex(of: "--file"), r + 1 < args.count { filePath = args[r + 1]; args.removeSubrange(r...(r + 1)) }
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -30,7 +33,19 @@ func load(_ names: [String]) -> [GoldCall] {
 }
 let gold = load(["gold-en.txt", "gold-tr.txt"])
 let dev = load(["dev-en.txt", "dev-tr.txt"])
+// Its own call skeletons and phrasing (devset/heldout.py), all `split: check`: never tuned on.
+let heldout = load(["heldout-en.txt", "heldout-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
+if let path = filePath {
+    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { print("cannot read \(path)"); exit(2) }
+    do {
+        for call in try GoldSet.parse(text) {
+            guard let snap = analyzer.finalAnalysis(call.utterances) else { print("\(call.id): no analysis (< 5 words)"); continue }
+            print("\(call.id): \(snap.summary)\n\(snap.seedJSON())")
+        }
+    } catch { print("\(path): \(error)"); exit(2) }
+    exit(0)
+}
 if let id = showId {
     guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
     for u in call.utterances { print("\(u.speaker.rawValue.prefix(1)) \(u.start)-\(u.end) | \(u.text)") }
@@ -38,13 +53,13 @@ if let id = showId {
     exit(0)
 }
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
-print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count))")
+print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls")
 
 let columns = GoldSet.fields + ["VADER"]
 print("\n" + "set".padding(toLength: 12, withPad: " ", startingAt: 0) + "lang calls " + columns.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
 var allMisses: [String] = []
 for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.filter { $0.split == "tune" }, true),
-                                   ("dev check", dev.filter { $0.split == "check" }, false)] {
+                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false)] {
     for lang in ["en", "tr"] {
         let subset = calls.filter { $0.language == lang }
         guard !subset.isEmpty else { continue }
@@ -59,9 +74,28 @@ for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.fi
 }
 if showMisses { for m in allMisses { print("  miss: \(m)") } }
 
+// Speaker roles from text (what mono calls get), scored on stereo calls with their channels hidden.
+print("\nroles from text (stereo calls, channels hidden): utterance accuracy, calls confident enough to use, accuracy on those")
+for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout)] {
+    for lang in ["en", "tr"] {
+        let stereo = calls.filter { $0.language == lang && !$0.utterances.contains { $0.speaker == .unknown } }
+        guard !stereo.isEmpty else { continue }
+        var right = 0, total = 0, used = 0, usedRight = 0, usedTotal = 0
+        for call in stereo {
+            let roles = analyzer.inferredRoles(call.utterances)
+            let truth = Dictionary(uniqueKeysWithValues: call.utterances.map { ($0.index, $0.speaker) })
+            let r = roles.turns.filter { truth[$0.turn] == $0.role }.count
+            right += r; total += roles.turns.count
+            if roles.used { used += 1; usedRight += r; usedTotal += roles.turns.count }
+        }
+        print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + lang + String(format: "   %4d  %.2f  used %.2f  %.2f", stereo.count,
+              Double(right) / Double(max(total, 1)), Double(used) / Double(stereo.count), Double(usedRight) / Double(max(usedTotal, 1))))
+    }
+}
+
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-let everything = gold + dev
+let everything = gold + dev + heldout
 // End-of-call analysis, the one the server writes into the CSV.
 let finalElapsed = clock.measure { for _ in 0..<rounds { for call in everything { _ = analyzer.finalAnalysis(call.utterances) } } }
 let perCall = seconds(finalElapsed) / Double(rounds * everything.count)

@@ -603,7 +603,7 @@ def build_call(lang, n, scenario, domain, quality, mono, noisy, codeswitch):
            "issues: " + (", ".join(sorted(set(issues))) if issues else "none")]
     if repeated is not None: out.append(f"repeated: {repeated}")
     out.append("mentions: " + (", ".join(sorted(mentions)) if mentions else "none"))
-    out.append("agent: " + ("unknown" if mono else AGENT_RANGE[quality]))
+    out.append("agent: " + AGENT_RANGE[quality])  # mono too: roles are inferred from the text (SpeakerRoles)
     out.append(f"status: {status}")
     for role, s, e, text in lines:
         out.append(f"{role} {s:g} {e:g} | {text}")

@@ -1,0 +1,164 @@
+// Speaker roles on mono calls (the seed dialect has one channel): agent or customer per utterance from
+// what is said and how turns follow each other, with a confidence. Deterministic: fixed weights, a
+// two-state hidden Markov model, forward-backward in Double arithmetic over the utterances in order.
+//
+// Why an HMM and not per-turn rules: one turn rarely carries a cue ("Okay.", "Yes, go ahead."), but
+// its neighbours usually do, and speakers mostly alternate. The emission of a turn is a log-odds
+// score from cue sets (the agent greets, verifies, apologises, holds, transfers, states finished
+// actions and closes; the customer states problems, repeats, threatens to leave, thanks for a fix),
+// and the transition prior says a new utterance is more often the other speaker than the same one.
+import Foundation
+
+/// How the roles of a call were found, and how sure that is.
+public struct RoleDetail: Codable, Equatable, Sendable {
+    /// channels: stereo audio (or the transcript) said who spoke; text: inferred from the words and turn order.
+    public var source: String
+    /// Mean over utterances of the posterior probability of the chosen role (1 for channels).
+    public var confidence: Double
+    /// True when the rubric and customer sentiment used the inferred roles (confidence ≥ the threshold).
+    public var used: Bool
+    /// Per utterance (text source only): index, role chosen, its posterior.
+    public var turns: [RoleGuess]
+}
+
+public struct RoleGuess: Codable, Equatable, Sendable {
+    public var turn: Int
+    public var role: SpeakerRole
+    public var confidence: Double
+}
+
+enum SpeakerRoles {
+    /// Below this mean confidence the inferred roles are reported but not used: the agent score stays unknown.
+    static let minConfidence = 0.75
+    /// P(next utterance is the other speaker).
+    static let switchProbability = 0.55
+    /// P(next utterance is the other speaker) after a question.
+    static let afterQuestionSwitch = 0.85
+
+    /// A question mark, or (ASR text has no punctuation) a question word opening or a question particle closing the turn.
+    static func endsWithQuestion(_ f: UtteranceFeatures) -> Bool {
+        if f.tokenized.questionMarks > 0 { return true }
+        let t = f.tokenized.tokens.map(\.text)
+        guard let last = t.last, let first = t.first else { return false }
+        if f.utterance.language == "tr" { return ["mı", "mi", "mu", "mü", "mısınız", "misiniz", "musunuz", "müsünüz", "mıyım", "miyim"].contains(last) || last.hasSuffix("mısınız") || last.hasSuffix("misiniz") }
+        return ["how", "what", "can", "could", "would", "do", "does", "did", "is", "are", "which", "when", "where", "why", "may"].contains(first)
+    }
+
+    // Cue sets that speak for each side, with their log-odds weight (positive: agent).
+    static let agentCues: [(String, Double)] = [
+        ("greeting", 1.5), ("introduction", 3.0), ("empathy", 2.5), ("hold", 2.5), ("holdThanks", 3.0), ("holdPermission", 2.5),
+        ("transfer", 2.5), ("callback", 2.5), ("verificationAsk", 3.0), ("resolutionCheck", 3.0), ("closing", 1.5),
+        ("unhelpful", 2.5), ("escalationRefused", 3.0), ("escalationAccepted", 3.0), ("pendingWork", 2.0), ("retention", 3.0),
+        ("outcome", 2.0), ("nextStep", 2.0), ("verificationFail", 2.0),
+    ]
+    static let customerCues: [(String, Double)] = [
+        ("problem", 1.5), ("repeatInfo", 3.0), ("crossCall", 3.0), ("churn", 3.0), ("anger", 2.5), ("escalation", 2.5),
+        ("disappointment", 2.5), ("anxiety", 2.5), ("confusion", 2.0), ("customerResolved", 2.5), ("frustration", 2.0),
+        ("sarcasmMarker", 1.0), ("decline", 1.0), ("gratitude", 0.5),
+    ]
+
+    /// Agent log-odds of one utterance from its words alone (no context).
+    static func evidence(_ f: UtteranceFeatures, first: Bool) -> Double {
+        var s = 0.0
+        for (k, w) in agentCues where f.cues[k] != nil { s += w }
+        for (k, w) in customerCues where f.cues[k] != nil { s -= w }
+        if f.finishedAction != nil { s += 2.0 }
+        s += person(f.tokenized, language: f.utterance.language)
+        if lookingUp(f.tokenized, language: f.utterance.language) { s += 2.0 }
+        // Calls open with the agent's greeting; a first turn without any cue still leans agent.
+        if first { s += 1.5 }
+        return max(-6, min(6, s))
+    }
+
+    static let enSecond: Set<String> = ["you", "your", "you're", "you'll", "you've", "yours", "yourself"]
+    static let enFirst: Set<String> = ["my", "me", "mine", "myself"]
+    static let trSecond: Set<String> = ["siz", "sizin", "size", "sizi", "sizden", "sizde"]
+    static let trSecondSuffixes = ["sınız", "siniz", "sunuz", "sünüz", "nız", "niz", "nuz", "nüz", "nızı", "nizi", "nıza", "nize", "nızın", "nizin"]
+    static let trFirst: Set<String> = ["ben", "benim", "bana", "beni", "bende", "benden"]
+    static let trFirstSuffixes = ["ıyorum", "iyorum", "uyorum", "üyorum", "mıyorum", "miyorum"]
+
+    /// Who the turn talks about: agents speak of "your account", "you can"; customers of "my bill", "me".
+    /// Weak per word and capped: both sides use both persons now and then.
+    static func person(_ tok: TokenizedText, language: String) -> Double {
+        var second = 0, first = 0
+        for w in tok.tokens.map(\.text) {
+            if language == "tr" {
+                if trSecond.contains(w) || (w.count >= 6 && trSecondSuffixes.contains { w.hasSuffix($0) }) { second += 1 }
+                else if trFirst.contains(w) || (w.count >= 6 && trFirstSuffixes.contains { w.hasSuffix($0) }) { first += 1 }
+            } else {
+                if enSecond.contains(w) { second += 1 } else if enFirst.contains(w) { first += 1 }
+            }
+        }
+        return 0.5 * Double(min(second, 3)) - 0.5 * Double(min(first, 3))
+    }
+
+    /// Work on the customer's record said aloud: "let me have a look", "I can see", "bakayım", "kontrol edeyim", "görüyorum".
+    static func lookingUp(_ tok: TokenizedText, language: String) -> Bool {
+        let t = tok.tokens.map(\.text)
+        if language == "tr" {
+            return t.contains { ["bakayım", "bakıyorum", "görüyorum", "edeyim", "inceliyorum", "kontrol"].contains($0) }
+        }
+        for k in t.indices.dropLast() {
+            let pair = (t[k], t[k + 1])
+            if pair == ("let", "me") || pair == ("i", "can") && k + 2 < t.count && t[k + 2] == "see" || pair == ("bear", "with")
+                || pair == ("one", "moment") || pair == ("pulling", "up") { return true }
+        }
+        return false
+    }
+
+    /// Roles for a mono call. `f` in call order.
+    static func infer(_ f: [UtteranceFeatures]) -> RoleDetail {
+        guard !f.isEmpty else { return RoleDetail(source: "text", confidence: 0, used: false, turns: []) }
+        // Emission likelihoods P(words | agent), P(words | customer) ∝ e^{±s/2}.
+        let e: [(Double, Double)] = f.enumerated().map { k, x in
+            let s = evidence(x, first: k == 0)
+            return (exp(s / 2), exp(-s / 2))
+        }
+        // A question is answered by the other side (adjacency pairs): after one, a change of speaker is much likelier.
+        let move: [Double] = f.indices.map { k in k > 0 && endsWithQuestion(f[k - 1]) ? afterQuestionSwitch : switchProbability }
+        // Forward, normalised per step (state 0 agent, 1 customer); the prior before the first turn is even.
+        var alpha: [(Double, Double)] = []
+        var prev = (0.5, 0.5)
+        for (k, (ea, ec)) in e.enumerated() {
+            var a = ea, c = ec
+            if k > 0 { a *= prev.0 * (1 - move[k]) + prev.1 * move[k]; c *= prev.0 * move[k] + prev.1 * (1 - move[k]) } else { a *= prev.0; c *= prev.1 }
+            let z = a + c
+            prev = (a / z, c / z)
+            alpha.append(prev)
+        }
+        // Backward.
+        var beta = [(Double, Double)](repeating: (1, 1), count: e.count)
+        if e.count > 1 {
+            for k in stride(from: e.count - 2, through: 0, by: -1) {
+                let (na, nc) = e[k + 1], (ba, bc) = beta[k + 1]
+                let m = move[k + 1]
+                let a = (1 - m) * na * ba + m * nc * bc
+                let c = m * na * ba + (1 - m) * nc * bc
+                let z = a + c
+                beta[k] = (a / z, c / z)
+            }
+        }
+        var turns: [RoleGuess] = []
+        for k in f.indices {
+            let pa = alpha[k].0 * beta[k].0, pc = alpha[k].1 * beta[k].1
+            let p = pa / (pa + pc)
+            turns.append(RoleGuess(turn: f[k].utterance.index, role: p >= 0.5 ? .agent : .customer, confidence: round3(max(p, 1 - p))))
+        }
+        let mean = round3(turns.map(\.confidence).reduce(0, +) / Double(turns.count))
+        // Both sides must speak for the roles to mean anything.
+        let bothSides = turns.contains { $0.role == .agent } && turns.contains { $0.role == .customer }
+        return RoleDetail(source: "text", confidence: mean, used: bothSides && mean >= minConfidence, turns: turns)
+    }
+
+    /// The features with the inferred roles written in (finished actions are the agent's only).
+    static func apply(_ roles: RoleDetail, to f: [UtteranceFeatures]) -> [UtteranceFeatures] {
+        var byTurn: [Int: SpeakerRole] = [:]
+        for g in roles.turns { byTurn[g.turn] = g.role }
+        return f.map { x in
+            var y = x
+            y.utterance.speaker = byTurn[x.utterance.index] ?? x.utterance.speaker
+            if y.utterance.speaker == .customer { y.finishedAction = nil }
+            return y
+        }
+    }
+}
