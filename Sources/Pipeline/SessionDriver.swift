@@ -1,6 +1,7 @@
 import Foundation
 import Journal
 import Logging
+import Audio
 import Recognition
 
 /// Signals from outside a running session: the server's shutdown deadline, a journal that can
@@ -63,6 +64,13 @@ public final class SessionDriver {
         /// Requests whose results were never applied: the shutdown deadline or a storage failure came first.
         public var abandonedTranscriptions = 0
         public var appliedTranscriptions = 0
+        /// `closed` went out before the last results (the close lateness ran out); the CSV was
+        /// then derived from the journal.
+        public var closedEarly = false
+        /// Derived events that were not sent live because they came after the close lateness.
+        public var eventsWithheld = 0
+        /// Derived events sent live.
+        public var eventsSent = 0
         /// Inbound text and binary records handled.
         public var inbound = 0
         /// The transport-closed record the session ended with.
@@ -75,6 +83,23 @@ public final class SessionDriver {
         case transcribed(id: Int, Result<Transcription, any Error>)
         case storageFailed(JournalError)
         case shutdownDeadline
+        case closeLatenessPassed
+    }
+
+    /// Live-only settings for a session under load.
+    public struct Overload: Sendable {
+        /// After the client's `close`, `closed` is sent within this many nanoseconds; events
+        /// that would come later are not sent live (nil: `closed` waits for every result).
+        public var closeLateness: UInt64?
+        /// Derives the CSV of a session closed early from its journal (without it, such a
+        /// session's CSV is left to `tapedeck regenerate`).
+        public var rederive: Rederive?
+        public var meter: (any SessionLoadMeter)?
+        public var counters: OverloadCounters?
+        public init(closeLateness: UInt64? = nil, rederive: Rederive? = nil, meter: (any SessionLoadMeter)? = nil,
+                    counters: OverloadCounters? = nil) {
+            (self.closeLateness, self.rederive, self.meter, self.counters) = (closeLateness, rederive, meter, counters)
+        }
     }
 
     public typealias Project = @Sendable (SessionReducer, SessionHeader, URL) throws -> URL?
@@ -89,6 +114,7 @@ public final class SessionDriver {
     private let gate: InboundGate
     private let logger: Logger
     private let project: Project?
+    private let overload: Overload
 
     private var outcome: Outcome
     /// When the reducer first said the session is identified (it says so once per session).
@@ -98,12 +124,15 @@ public final class SessionDriver {
     private var ended = false
     private var deadlinePassed = false
     private var pending = 0
+    private var closeTimerArmed = false
+    /// Every live transcription, kept for the offline derivation of a session closed early.
+    private var live: [Int: HandoverTranscriber.Live] = [:]
     private var submit: AsyncStream<(id: Int, due: UInt64?, task: Task<Transcription, any Error>)>.Continuation?
 
     public init(reducer: SessionReducer, transport: any SessionTransport, transcriber: (any Transcriber)?,
                 recorder: (any SessionRecorder)? = nil, clock: any SessionClock = SystemClock(),
                 scheduling: Scheduling, limits: Limits = .unbounded, control: SessionControl = SessionControl(),
-                logger: Logger = Logger(label: "tapedeck.session"), project: Project? = nil) {
+                logger: Logger = Logger(label: "tapedeck.session"), project: Project? = nil, overload: Overload = Overload()) {
         self.reducer = reducer
         self.transport = transport
         self.transcriber = transcriber
@@ -114,6 +143,7 @@ public final class SessionDriver {
         self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: limits.maxQueuedTranscriptions)
         self.logger = logger
         self.project = project
+        self.overload = overload
         outcome = Outcome(reducer: reducer)
     }
 
@@ -173,16 +203,23 @@ public final class SessionDriver {
             case .shutdownDeadline:
                 deadlinePassed = true
                 gate.openForGood()
+            case .closeLatenessPassed:
+                await closeNow()
             }
+            armCloseTimer()
             // A session whose journal failed derives nothing more, and one past the shutdown
-            // deadline waits no longer: their remaining transcriptions are not waited for.
-            if ended && (pending == 0 || outcome.storageFailure != nil || deadlinePassed) { break }
+            // deadline waits no longer: their remaining transcriptions are not waited for. One
+            // closed early leaves them to its offline derivation.
+            if ended && (pending == 0 || outcome.storageFailure != nil || deadlinePassed || outcome.closedEarly) { break }
         }
         submit.finish()
         control.finish()
         gate.openForGood()
         _ = await reader.value
-        if pending > 0 {
+        if pending > 0, outcome.closedEarly, !deadlinePassed, outcome.storageFailure == nil {
+            logger.notice("the session was closed before its last transcriptions; its CSV is derived from the journal once they are in",
+                          metadata: ["outstanding": "\(pending)"])
+        } else if pending > 0 {
             outcome.abandonedTranscriptions = pending
             logger.warning("the session ended before every utterance was transcribed; the journal is sealed and `tapedeck regenerate` writes the CSV from it",
                            metadata: ["outstanding": "\(pending)"])
@@ -220,7 +257,32 @@ public final class SessionDriver {
         // After a storage failure nothing is kept or answered: the client was told.
         guard outcome.storageFailure == nil else { return }
         await recorder?.append(record.type, receivedAt: record.receivedAt, payload: record.payload)
+        let before = reducer.duration
         try await perform(reducer.reduce(.record(record)))
+        if let meter = overload.meter, reducer.duration > before { meter.add(callSeconds: reducer.duration - before, utteranceSeconds: 0) }
+    }
+
+    // MARK: Close lateness
+
+    /// Starts the close lateness once the client's `close` waits for transcriptions (live only).
+    private func armCloseTimer() {
+        guard case .concurrent = scheduling, let lateness = overload.closeLateness, !closeTimerArmed,
+              reducer.awaitsCloseAnswer, !clientGone else { return }
+        closeTimerArmed = true
+        let (clock, control) = (self.clock, self.control)
+        Task {
+            await clock.sleep(nanoseconds: lateness)
+            control.yield(.closeLatenessPassed)
+        }
+    }
+
+    /// The lateness ran out with results still to come: `closed` now, no more events live.
+    private func closeNow() async {
+        guard reducer.awaitsCloseAnswer, !clientGone, outcome.storageFailure == nil else { return }
+        outcome.closedEarly = true
+        logger.notice("answering close before the last transcriptions: their events are not sent live",
+                      metadata: ["outstanding": "\(pending)"])
+        try? await perform(reducer.reduce(.answerCloseNow))
     }
 
     private func perform(_ effects: [SessionEffect]) async throws {
@@ -229,7 +291,7 @@ public final class SessionDriver {
             case .send(let text):
                 await send(.reply(text))
             case .event(let text):
-                await send(.event(text))
+                if await send(.event(text)) { outcome.eventsSent += 1 }
             case let .identified(sessionId, details):
                 guard identifiedAt == nil else { continue }
                 identifiedAt = clock.monotonicNanoseconds()
@@ -245,7 +307,12 @@ public final class SessionDriver {
                     pending += 1
                     gate.transcriptionQueued()
                     let due = identifiedAt.map { $0 &+ quiet }
-                    submit?.yield((request.id, due, Task { try await transcriber.transcribe(request) }))
+                    let task = Task { try await transcriber.transcribe(request) }
+                    var placed = request
+                    placed.samples = []
+                    live[request.id] = .init(request: placed, task: task)
+                    overload.meter?.add(callSeconds: 0, utteranceSeconds: Double(request.samples.count) / Double(AudioStage.outputRate))
+                    submit?.yield((request.id, due, task))
                 }
             case .violation(let what):
                 logger.notice("protocol violation answered", metadata: ["violation": "\(what)"])
@@ -253,20 +320,22 @@ public final class SessionDriver {
         }
     }
 
-    /// Sends and keeps a protocol reply or a derived event.
-    private func send(_ message: OutboundMessage) async {
-        guard !clientGone else { return }
+    /// Sends and keeps a protocol reply or a derived event; whether it was sent.
+    @discardableResult
+    private func send(_ message: OutboundMessage) async -> Bool {
+        guard !clientGone else { return false }
         guard await transport.send(message) else {
             clientGone = true  // derivation goes on for the journal and CSV
-            return
+            return false
         }
-        guard outcome.storageFailure == nil else { return }
+        guard outcome.storageFailure == nil else { return true }
         let type: RecordType
         switch message {
         case .reply: type = .outbound
         case .event: type = .outboundEvent
         }
         await recorder?.append(type, receivedAt: clock.wallMicroseconds(), payload: Array(message.text.utf8))
+        return true
     }
 
     /// The journal cannot be written: a session we cannot keep is ended at once with the
@@ -296,7 +365,9 @@ public final class SessionDriver {
         // A journal that failed holds only part of the session, and one cut short by the
         // shutdown deadline lacks transcriptions: no CSV from either (regenerate writes it from
         // the journal once the disk is repaired or the server is back).
-        if let project, let journal = outcome.journal, outcome.storageFailure == nil, outcome.abandonedTranscriptions == 0 {
+        if outcome.closedEarly {
+            await completeFromJournal()
+        } else if let project, let journal = outcome.journal, outcome.storageFailure == nil, outcome.abandonedTranscriptions == 0 {
             do {
                 outcome.projected = try project(reducer, journal.header, journal.url)
             } catch {
@@ -304,6 +375,29 @@ public final class SessionDriver {
                              metadata: ["error": "\(error)"])
             }
         }
+        live = [:]
         return outcome
+    }
+
+    /// A session closed early gets its CSV the way `tapedeck regenerate` would write it: derived
+    /// from the sealed journal, in lockstep, with the live results handed over.
+    private func completeFromJournal() async {
+        guard let journal = outcome.journal, journal.failure == nil, outcome.storageFailure == nil,
+              outcome.abandonedTranscriptions == 0, let rederive = overload.rederive else {
+            logger.warning("the session was closed early and its CSV is not derived now; `tapedeck regenerate` writes it from the journal")
+            return
+        }
+        do {
+            let run = try await rederive(journal.url, HandoverTranscriber(live: live))
+            outcome.eventsWithheld = max(0, run.derivedEvents.count - outcome.eventsSent)
+            overload.counters?.closedEarly(withholding: outcome.eventsWithheld)
+            logger.notice("closed early: events not sent live, CSV derived from the journal",
+                          metadata: ["withheld": "\(outcome.eventsWithheld)", "sent": "\(outcome.eventsSent)"])
+            outcome.reducer = run.reducer
+            if let project { outcome.projected = try project(run.reducer, run.header, journal.url) }
+        } catch {
+            logger.error("cannot derive the CSV of a session closed early; `tapedeck regenerate` can write it from the journal",
+                         metadata: ["error": "\(error)"])
+        }
     }
 }
