@@ -52,19 +52,39 @@ struct HandoverTranscriber: Transcriber {
 
     enum HandoverError: Error, CustomStringConvertible {
         case notLive(Int)
+        case shutdownDeadline
         var description: String {
             switch self {
             case .notLive(let id): return "offline derivation asked for utterance \(id), which the live session did not transcribe the same way"
+            case .shutdownDeadline: return "the server's shutdown deadline passed before the last transcriptions were in"
             }
         }
     }
 
     let live: [Int: Live]
+    let control: SessionControl
 
     func transcribe(_ request: TranscriptionRequest) async throws -> Transcription {
         var placed = request
         placed.samples = []
         guard let match = live[request.id], match.request == placed else { throw HandoverError.notLive(request.id) }
-        return try await match.task.value
+        // A graceful shutdown waits no longer for the backlog than for a live session's.
+        return try await withCheckedThrowingContinuation { continuation in
+            let answer = AnswerOnce(continuation)
+            control.onShutdownDeadline { answer.resume(with: .failure(HandoverError.shutdownDeadline)) }
+            Task { answer.resume(with: await match.task.result) }
+        }
+    }
+}
+
+/// Resumes a continuation with whichever answer comes first.
+private final class AnswerOnce: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Transcription, any Error>?>
+    init(_ continuation: CheckedContinuation<Transcription, any Error>) { self.continuation = Mutex(continuation) }
+    func resume(with result: Result<Transcription, any Error>) {
+        continuation.withLock { waiting in
+            defer { waiting = nil }
+            return waiting
+        }?.resume(with: result)
     }
 }

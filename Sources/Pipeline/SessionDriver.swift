@@ -3,6 +3,7 @@ import Journal
 import Logging
 import Audio
 import Recognition
+import Synchronization
 
 /// Signals from outside a running session: the server's shutdown deadline, a journal that can
 /// no longer be written. Made before the driver, so the recorder's failure handler can hold it.
@@ -14,8 +15,27 @@ public final class SessionControl: Sendable {
         (inbox, continuation) = AsyncStream<SessionDriver.Input>.makeStream()
     }
 
+    private let deadline = Mutex<(passed: Bool, handlers: [@Sendable () -> Void])>((false, []))
+
     /// The graceful shutdown's time is up: end without waiting for transcriptions any longer.
-    public func shutdownDeadline() { continuation.yield(.shutdownDeadline) }
+    public func shutdownDeadline() {
+        let handlers = deadline.withLock { state in
+            defer { state = (true, []) }
+            return state.handlers
+        }
+        for handler in handlers { handler() }
+        continuation.yield(.shutdownDeadline)
+    }
+
+    /// Calls `handler` once the shutdown deadline has passed (at once if it has), also after the
+    /// session loop is over: a session completing its CSV from the journal stops waiting then.
+    func onShutdownDeadline(_ handler: @escaping @Sendable () -> Void) {
+        let passed = deadline.withLock { state -> Bool in
+            if !state.passed { state.handlers.append(handler) }
+            return state.passed
+        }
+        if passed { handler() }
+    }
     /// The journal cannot be written (full or read-only disk, I/O error).
     public func storageFailed(_ error: JournalError) { continuation.yield(.storageFailed(error)) }
 
@@ -388,7 +408,7 @@ public final class SessionDriver {
             return
         }
         do {
-            let run = try await rederive(journal.url, HandoverTranscriber(live: live))
+            let run = try await rederive(journal.url, HandoverTranscriber(live: live, control: control))
             outcome.eventsWithheld = max(0, run.derivedEvents.count - outcome.eventsSent)
             overload.counters?.closedEarly(withholding: outcome.eventsWithheld)
             logger.notice("closed early: events not sent live, CSV derived from the journal",

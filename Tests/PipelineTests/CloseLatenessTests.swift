@@ -60,6 +60,42 @@ import Testing
         #expect(again.session.rows() == DerivedSession(header: again.header, reducer: reducer).rows())
     }
 
+    /// A graceful shutdown's deadline also ends the wait of a session completing its CSV: the
+    /// journal stays sealed and `tapedeck regenerate` writes the CSV later.
+    @Test func theShutdownDeadlineEndsTheWaitForTheJournalDerivation() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-close-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let environment = SessionEnvironment(engine: Fixture.engine)
+        let recorder = SessionJournal(settings: .init(root: root, sync: .default, key: nil, maxQueuedBytes: 1 << 20),
+                                      facts: Fixture.facts, components: environment.components, onFailure: { _ in })
+        let transport = MemoryTransport()
+        let transcriber = StubTranscriber(held: true)
+        let control = SessionControl()
+        let projections = Counter()
+        let overload = SessionDriver.Overload(
+            closeLateness: 0,
+            rederive: { url, handover in try await SessionRunner.run(url, environment: environment, transcriber: handover) })
+        let driver = SessionDriver(reducer: SessionReducer(facts: Fixture.facts, environment: environment), transport: transport,
+                                   transcriber: transcriber, recorder: recorder, clock: ImmediateClock(),
+                                   scheduling: .concurrent(quietAfterIdentified: 0), control: control,
+                                   project: { _, _, _ in projections.add(); return nil }, overload: overload)
+        await transport.clientSends(Fixture.open)
+        for chunk in Fixture.twoUtterances { await transport.clientSendsAudio(chunk) }
+        await transport.clientSends(Fixture.close)
+        let running = Task { try await driver.run() }
+        await transport.waitForSent(2)
+        await transport.clientDisconnects()
+        control.shutdownDeadline()  // nothing was released
+        let outcome = try await running.value
+        #expect(outcome.closedEarly)
+        #expect(projections.value == 0, "no CSV from a derivation cut short")
+        let journal = try #require(outcome.journal)
+        #expect(journal.failure == nil)
+        #expect(try JournalReader.readAll(journal.url).0.footer != nil, "the journal is sealed")
+        _ = await transcriber.release(0)
+        _ = await transcriber.release(1)
+    }
+
     /// Without a close lateness (`--close-waits-for-results`), `closed` follows the last event.
     @Test func withoutALatenessClosedWaitsForEveryResult() async throws {
         let transport = MemoryTransport()
