@@ -143,6 +143,10 @@ final class HeldRecognizer: SpeechRecognizer, @unchecked Sendable {  // the coun
         let written = try #require(regenerated.written)
         #expect(try Data(contentsOf: written) == Data(contentsOf: live))
         #expect(try Data(contentsOf: offline.appendingPathComponent("acme/\(day)/held-call.utterances.csv")) == Data(contentsOf: liveUtterances))
+        // Replay re-derives the withheld events and counts them as never sent, not as a difference.
+        let report = try await Replay.run(journal, environment: environment) { try recognizer.transcribe($0.samples, language: $0.language) }
+        #expect(report.identical, "\(String(describing: report.firstDifference))")
+        #expect(report.undelivered == 3)
         // The journal says what was sent: `closed`, and none of the withheld events.
         let (_, records) = try JournalReader.readAll(journal)
         #expect(!records.contains { $0.type == .outboundEvent })
