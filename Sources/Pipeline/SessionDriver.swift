@@ -132,6 +132,7 @@ public final class SessionDriver {
     private let scheduling: Scheduling
     private let control: SessionControl
     private let gate: InboundGate
+    private let maxQueuedTranscriptions: Int
     private let logger: Logger
     private let project: Project?
     private let overload: Overload
@@ -160,7 +161,10 @@ public final class SessionDriver {
         self.clock = clock
         self.scheduling = scheduling
         self.control = control
-        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: limits.maxQueuedTranscriptions)
+        // The reader is held by bytes only; audio beyond the transcription bound waits in the
+        // loop (`deferred`), so a `close` behind it is still read and answered on time.
+        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: .max)
+        self.maxQueuedTranscriptions = limits.maxQueuedTranscriptions
         self.logger = logger
         self.project = project
         self.overload = overload
@@ -208,16 +212,24 @@ public final class SessionDriver {
                 control.yield(.transcribed(id: id, result))
             }
         }
+        // Audio received while this session's transcriptions are at their bound: handled, in
+        // order, as they finish, or at once when anything else (a `close`, the end) comes after it.
+        var deferred: [JournalRecord] = []
         for await input in control.inbox {
             switch input {
             case .record(let record):
-                // The reader waits on the gate until this record is handled, skipped or not.
-                defer { if record.type != .transportClosed { gate.handled(bytes: record.payload.count) } }
-                try? await handle(record)
+                if record.type == .inboundBinary, !deferred.isEmpty || pending >= maxQueuedTranscriptions, !deadlinePassed {
+                    deferred.append(record)
+                    continue
+                }
+                for held in deferred { await handleCounted(held) }
+                deferred = []
+                await handleCounted(record)
             case .transcribed(let id, let result):
                 pending -= 1
                 gate.transcriptionDone()
                 await apply(result, to: id)
+                while !deferred.isEmpty, pending < maxQueuedTranscriptions { await handleCounted(deferred.removeFirst()) }
             case .storageFailed(let error):
                 await endForStorage(error)
             case .shutdownDeadline:
@@ -246,6 +258,12 @@ public final class SessionDriver {
         } else {
             await deliverer.value
         }
+    }
+
+    /// Handles a record the reader passed through the gate; its bytes leave the gate's count.
+    private func handleCounted(_ record: JournalRecord) async {
+        defer { if record.type != .transportClosed { gate.handled(bytes: record.payload.count) } }
+        try? await handle(record)
     }
 
     /// A live result, in request order. A failed transcription keeps the order going: the

@@ -96,6 +96,30 @@ import Testing
         _ = await transcriber.release(1)
     }
 
+    /// Audio beyond the session's transcription bound waits, but the `close` behind it is still
+    /// read and answered while the recognizer is held.
+    @Test func aCloseBehindAudioThatWaitsForTranscriptionIsStillAnswered() async throws {
+        let transport = MemoryTransport()
+        let transcriber = StubTranscriber(held: true)
+        let driver = SessionDriver(reducer: SessionReducer(facts: Fixture.facts, environment: SessionEnvironment(engine: Fixture.engine)),
+                                   transport: transport, transcriber: transcriber, clock: ImmediateClock(),
+                                   scheduling: .concurrent(quietAfterIdentified: 0),
+                                   limits: .init(maxQueuedInboundBytes: 1 << 20, maxQueuedTranscriptions: 1),
+                                   overload: SessionDriver.Overload(closeLateness: 0))
+        await transport.clientSends(Fixture.open)
+        for chunk in Fixture.twoUtterances { await transport.clientSendsAudio(chunk) }
+        await transport.clientSends(Fixture.close)
+        let running = Task { try await driver.run() }
+        await transport.waitForSent(2)  // opened, closed: with the first utterance still held
+        #expect(await transport.sent.last?.text.contains(#""type":"closed""#) == true)
+        await transport.clientDisconnects()
+        #expect(await transcriber.release(0))
+        #expect(await transcriber.release(1))
+        let outcome = try await running.value
+        #expect(outcome.closedEarly)
+        #expect(await transcriber.requested == [0, 1], "the deferred audio was still segmented, in order")
+    }
+
     /// Without a close lateness (`--close-waits-for-results`), `closed` follows the last event.
     @Test func withoutALatenessClosedWaitsForEveryResult() async throws {
         let transport = MemoryTransport()
