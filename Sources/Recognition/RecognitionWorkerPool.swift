@@ -5,13 +5,14 @@ import Foundation
 /// libdispatch's pool, which has one thread per core: a transcription blocking one of those for a
 /// second would stall every other task of the process). Requests queue in arrival order;
 /// `transcribe` suspends until its turn is done.
-public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs`, `running` and `done` are guarded by `condition`, which the worker threads block on
+public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs`, `running`, `done` and `queuedSamples` are guarded by `condition`, which the worker threads block on
     public let recognizer: any SpeechRecognizer
     public let workers: Int
     private let condition = NSCondition()
     private var jobs: [Job] = []
     private var running = 0
     private var done = PoolWork()
+    private var queuedSamples = 0
 
     private struct Job {
         var samples: [Float]
@@ -44,7 +45,7 @@ public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs`, `run
         condition.lock()
         defer { condition.unlock() }
         var snapshot = done
-        snapshot.queuedAudioSeconds = jobs.reduce(0) { $0 + Double($1.samples.count) } / 16_000
+        snapshot.queuedAudioSeconds = Double(queuedSamples) / 16_000
         return snapshot
     }
 
@@ -52,6 +53,7 @@ public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs`, `run
         try await withCheckedThrowingContinuation { continuation in
             condition.lock()
             jobs.append(Job(samples: samples, language: language, continuation: continuation))
+            queuedSamples += samples.count
             condition.signal()
             condition.unlock()
         }
@@ -62,6 +64,7 @@ public final class RecognitionWorkerPool: @unchecked Sendable {  // `jobs`, `run
             condition.lock()
             while jobs.isEmpty { condition.wait() }
             let job = jobs.removeFirst()
+            queuedSamples -= job.samples.count
             running += 1
             condition.unlock()
             let cpuBefore = Self.threadCPUSeconds()
