@@ -1,7 +1,9 @@
 import Foundation
 import Journal
 import Logging
+import Audio
 import Recognition
+import Synchronization
 
 /// Signals from outside a running session: the server's shutdown deadline, a journal that can
 /// no longer be written. Made before the driver, so the recorder's failure handler can hold it.
@@ -13,8 +15,27 @@ public final class SessionControl: Sendable {
         (inbox, continuation) = AsyncStream<SessionDriver.Input>.makeStream()
     }
 
+    private let deadline = Mutex<(passed: Bool, handlers: [@Sendable () -> Void])>((false, []))
+
     /// The graceful shutdown's time is up: end without waiting for transcriptions any longer.
-    public func shutdownDeadline() { continuation.yield(.shutdownDeadline) }
+    public func shutdownDeadline() {
+        let handlers = deadline.withLock { state in
+            defer { state = (true, []) }
+            return state.handlers
+        }
+        for handler in handlers { handler() }
+        continuation.yield(.shutdownDeadline)
+    }
+
+    /// Calls `handler` once the shutdown deadline has passed (at once if it has), also after the
+    /// session loop is over: a session completing its CSV from the journal stops waiting then.
+    func onShutdownDeadline(_ handler: @escaping @Sendable () -> Void) {
+        let passed = deadline.withLock { state -> Bool in
+            if !state.passed { state.handlers.append(handler) }
+            return state.passed
+        }
+        if passed { handler() }
+    }
     /// The journal cannot be written (full or read-only disk, I/O error).
     public func storageFailed(_ error: JournalError) { continuation.yield(.storageFailed(error)) }
 
@@ -63,6 +84,13 @@ public final class SessionDriver {
         /// Requests whose results were never applied: the shutdown deadline or a storage failure came first.
         public var abandonedTranscriptions = 0
         public var appliedTranscriptions = 0
+        /// `closed` went out before the last results (the close lateness ran out); the CSV was
+        /// then derived from the journal.
+        public var closedEarly = false
+        /// Derived events that were not sent live because they came after the close lateness.
+        public var eventsWithheld = 0
+        /// Derived events sent live.
+        public var eventsSent = 0
         /// Inbound text and binary records handled.
         public var inbound = 0
         /// The transport-closed record the session ended with.
@@ -75,6 +103,23 @@ public final class SessionDriver {
         case transcribed(id: Int, Result<Transcription, any Error>)
         case storageFailed(JournalError)
         case shutdownDeadline
+        case closeLatenessPassed
+    }
+
+    /// Live-only settings for a session under load.
+    public struct Overload: Sendable {
+        /// After the client's `close`, `closed` is sent within this many nanoseconds; events
+        /// that would come later are not sent live (nil: `closed` waits for every result).
+        public var closeLateness: UInt64?
+        /// Derives the CSV of a session closed early from its journal (without it, such a
+        /// session's CSV is left to `tapedeck regenerate`).
+        public var rederive: Rederive?
+        public var meter: (any SessionLoadMeter)?
+        public var counters: OverloadCounters?
+        public init(closeLateness: UInt64? = nil, rederive: Rederive? = nil, meter: (any SessionLoadMeter)? = nil,
+                    counters: OverloadCounters? = nil) {
+            (self.closeLateness, self.rederive, self.meter, self.counters) = (closeLateness, rederive, meter, counters)
+        }
     }
 
     public typealias Project = @Sendable (SessionReducer, SessionHeader, URL) throws -> URL?
@@ -87,8 +132,10 @@ public final class SessionDriver {
     private let scheduling: Scheduling
     private let control: SessionControl
     private let gate: InboundGate
+    private let maxQueuedTranscriptions: Int
     private let logger: Logger
     private let project: Project?
+    private let overload: Overload
 
     private var outcome: Outcome
     /// When the reducer first said the session is identified (it says so once per session).
@@ -98,12 +145,15 @@ public final class SessionDriver {
     private var ended = false
     private var deadlinePassed = false
     private var pending = 0
+    private var closeTimerArmed = false
+    /// Every live transcription, kept for the offline derivation of a session closed early.
+    private var live: [Int: HandoverTranscriber.Live] = [:]
     private var submit: AsyncStream<(id: Int, due: UInt64?, task: Task<Transcription, any Error>)>.Continuation?
 
     public init(reducer: SessionReducer, transport: any SessionTransport, transcriber: (any Transcriber)?,
                 recorder: (any SessionRecorder)? = nil, clock: any SessionClock = SystemClock(),
                 scheduling: Scheduling, limits: Limits = .unbounded, control: SessionControl = SessionControl(),
-                logger: Logger = Logger(label: "tapedeck.session"), project: Project? = nil) {
+                logger: Logger = Logger(label: "tapedeck.session"), project: Project? = nil, overload: Overload = Overload()) {
         self.reducer = reducer
         self.transport = transport
         self.transcriber = transcriber
@@ -111,9 +161,13 @@ public final class SessionDriver {
         self.clock = clock
         self.scheduling = scheduling
         self.control = control
-        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: limits.maxQueuedTranscriptions)
+        // The reader is held by bytes only; audio beyond the transcription bound waits in the
+        // loop (`deferred`), so a `close` behind it is still read and answered on time.
+        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: .max)
+        self.maxQueuedTranscriptions = limits.maxQueuedTranscriptions
         self.logger = logger
         self.project = project
+        self.overload = overload
         outcome = Outcome(reducer: reducer)
     }
 
@@ -158,37 +212,58 @@ public final class SessionDriver {
                 control.yield(.transcribed(id: id, result))
             }
         }
+        // Audio received while this session's transcriptions are at their bound: handled, in
+        // order, as they finish, or at once when anything else (a `close`, the end) comes after it.
+        var deferred: [JournalRecord] = []
         for await input in control.inbox {
             switch input {
             case .record(let record):
-                // The reader waits on the gate until this record is handled, skipped or not.
-                defer { if record.type != .transportClosed { gate.handled(bytes: record.payload.count) } }
-                try? await handle(record)
+                if record.type == .inboundBinary, !deferred.isEmpty || pending >= maxQueuedTranscriptions, !deadlinePassed {
+                    deferred.append(record)
+                    continue
+                }
+                for held in deferred { await handleCounted(held) }
+                deferred = []
+                await handleCounted(record)
             case .transcribed(let id, let result):
                 pending -= 1
                 gate.transcriptionDone()
                 await apply(result, to: id)
+                while !deferred.isEmpty, pending < maxQueuedTranscriptions { await handleCounted(deferred.removeFirst()) }
             case .storageFailed(let error):
                 await endForStorage(error)
             case .shutdownDeadline:
                 deadlinePassed = true
                 gate.openForGood()
+            case .closeLatenessPassed:
+                await closeNow()
             }
+            armCloseTimer()
             // A session whose journal failed derives nothing more, and one past the shutdown
-            // deadline waits no longer: their remaining transcriptions are not waited for.
-            if ended && (pending == 0 || outcome.storageFailure != nil || deadlinePassed) { break }
+            // deadline waits no longer: their remaining transcriptions are not waited for. One
+            // closed early leaves them to its offline derivation.
+            if ended && (pending == 0 || outcome.storageFailure != nil || deadlinePassed || outcome.closedEarly) { break }
         }
         submit.finish()
         control.finish()
         gate.openForGood()
         _ = await reader.value
-        if pending > 0 {
+        if pending > 0, outcome.closedEarly, !deadlinePassed, outcome.storageFailure == nil {
+            logger.notice("the session was closed before its last transcriptions; its CSV is derived from the journal once they are in",
+                          metadata: ["outstanding": "\(pending)"])
+        } else if pending > 0 {
             outcome.abandonedTranscriptions = pending
             logger.warning("the session ended before every utterance was transcribed; the journal is sealed and `tapedeck regenerate` writes the CSV from it",
                            metadata: ["outstanding": "\(pending)"])
         } else {
             await deliverer.value
         }
+    }
+
+    /// Handles a record the reader passed through the gate; its bytes leave the gate's count.
+    private func handleCounted(_ record: JournalRecord) async {
+        defer { if record.type != .transportClosed { gate.handled(bytes: record.payload.count) } }
+        try? await handle(record)
     }
 
     /// A live result, in request order. A failed transcription keeps the order going: the
@@ -220,7 +295,32 @@ public final class SessionDriver {
         // After a storage failure nothing is kept or answered: the client was told.
         guard outcome.storageFailure == nil else { return }
         await recorder?.append(record.type, receivedAt: record.receivedAt, payload: record.payload)
+        let before = reducer.duration
         try await perform(reducer.reduce(.record(record)))
+        if let meter = overload.meter, reducer.duration > before { meter.add(callSeconds: reducer.duration - before, utteranceSeconds: 0) }
+    }
+
+    // MARK: Close lateness
+
+    /// Starts the close lateness once the client's `close` waits for transcriptions (live only).
+    private func armCloseTimer() {
+        guard case .concurrent = scheduling, let lateness = overload.closeLateness, !closeTimerArmed,
+              reducer.awaitsCloseAnswer, !clientGone else { return }
+        closeTimerArmed = true
+        let (clock, control) = (self.clock, self.control)
+        Task {
+            await clock.sleep(nanoseconds: lateness)
+            control.yield(.closeLatenessPassed)
+        }
+    }
+
+    /// The lateness ran out with results still to come: `closed` now, no more events live.
+    private func closeNow() async {
+        guard reducer.awaitsCloseAnswer, !clientGone, outcome.storageFailure == nil else { return }
+        outcome.closedEarly = true
+        logger.notice("answering close before the last transcriptions: their events are not sent live",
+                      metadata: ["outstanding": "\(pending)"])
+        try? await perform(reducer.reduce(.answerCloseNow))
     }
 
     private func perform(_ effects: [SessionEffect]) async throws {
@@ -229,7 +329,7 @@ public final class SessionDriver {
             case .send(let text):
                 await send(.reply(text))
             case .event(let text):
-                await send(.event(text))
+                if await send(.event(text)) { outcome.eventsSent += 1 }
             case let .identified(sessionId, details):
                 guard identifiedAt == nil else { continue }
                 identifiedAt = clock.monotonicNanoseconds()
@@ -245,7 +345,12 @@ public final class SessionDriver {
                     pending += 1
                     gate.transcriptionQueued()
                     let due = identifiedAt.map { $0 &+ quiet }
-                    submit?.yield((request.id, due, Task { try await transcriber.transcribe(request) }))
+                    let task = Task { try await transcriber.transcribe(request) }
+                    var placed = request
+                    placed.samples = []
+                    live[request.id] = .init(request: placed, task: task)
+                    overload.meter?.add(callSeconds: 0, utteranceSeconds: Double(request.samples.count) / Double(AudioStage.outputRate))
+                    submit?.yield((request.id, due, task))
                 }
             case .violation(let what):
                 logger.notice("protocol violation answered", metadata: ["violation": "\(what)"])
@@ -253,20 +358,22 @@ public final class SessionDriver {
         }
     }
 
-    /// Sends and keeps a protocol reply or a derived event.
-    private func send(_ message: OutboundMessage) async {
-        guard !clientGone else { return }
+    /// Sends and keeps a protocol reply or a derived event; whether it was sent.
+    @discardableResult
+    private func send(_ message: OutboundMessage) async -> Bool {
+        guard !clientGone else { return false }
         guard await transport.send(message) else {
             clientGone = true  // derivation goes on for the journal and CSV
-            return
+            return false
         }
-        guard outcome.storageFailure == nil else { return }
+        guard outcome.storageFailure == nil else { return true }
         let type: RecordType
         switch message {
         case .reply: type = .outbound
         case .event: type = .outboundEvent
         }
         await recorder?.append(type, receivedAt: clock.wallMicroseconds(), payload: Array(message.text.utf8))
+        return true
     }
 
     /// The journal cannot be written: a session we cannot keep is ended at once with the
@@ -296,7 +403,9 @@ public final class SessionDriver {
         // A journal that failed holds only part of the session, and one cut short by the
         // shutdown deadline lacks transcriptions: no CSV from either (regenerate writes it from
         // the journal once the disk is repaired or the server is back).
-        if let project, let journal = outcome.journal, outcome.storageFailure == nil, outcome.abandonedTranscriptions == 0 {
+        if outcome.closedEarly {
+            await completeFromJournal()
+        } else if let project, let journal = outcome.journal, outcome.storageFailure == nil, outcome.abandonedTranscriptions == 0 {
             do {
                 outcome.projected = try project(reducer, journal.header, journal.url)
             } catch {
@@ -304,6 +413,29 @@ public final class SessionDriver {
                              metadata: ["error": "\(error)"])
             }
         }
+        live = [:]
         return outcome
+    }
+
+    /// A session closed early gets its CSV the way `tapedeck regenerate` would write it: derived
+    /// from the sealed journal, in lockstep, with the live results handed over.
+    private func completeFromJournal() async {
+        guard let journal = outcome.journal, journal.failure == nil, outcome.storageFailure == nil,
+              outcome.abandonedTranscriptions == 0, let rederive = overload.rederive else {
+            logger.warning("the session was closed early and its CSV is not derived now; `tapedeck regenerate` writes it from the journal")
+            return
+        }
+        do {
+            let run = try await rederive(journal.url, HandoverTranscriber(live: live, control: control))
+            outcome.eventsWithheld = max(0, run.derivedEvents.count - outcome.eventsSent)
+            overload.counters?.closedEarly(withholding: outcome.eventsWithheld)
+            logger.notice("closed early: events not sent live, CSV derived from the journal",
+                          metadata: ["withheld": "\(outcome.eventsWithheld)", "sent": "\(outcome.eventsSent)"])
+            outcome.reducer = run.reducer
+            if let project { outcome.projected = try project(run.reducer, run.header, journal.url) }
+        } catch {
+            logger.error("cannot derive the CSV of a session closed early; `tapedeck regenerate` can write it from the journal",
+                         metadata: ["error": "\(error)"])
+        }
     }
 }

@@ -36,6 +36,8 @@ public struct SessionReducer: Sendable {
     private var audioFinished = false
     private var closeAnswerPending = false
     private var transportGone = false
+    /// `closed` was answered before the last results (`answerCloseNow`): later events are not sent.
+    public private(set) var eventsWithheld = false
 
     public init(facts: ConnectionFacts, environment: SessionEnvironment) {
         self.environment = environment
@@ -46,6 +48,9 @@ public struct SessionReducer: Sendable {
     /// Requests made and not yet applied.
     public var pendingTranscriptions: Int { requests.count }
 
+    /// The client asked to close and `closed` waits for transcriptions still to come.
+    public var awaitsCloseAnswer: Bool { closeAnswerPending }
+
     /// Seconds of call audio on the timeline (received samples plus reported gaps).
     public var duration: Double { audio.map { Double($0.position) / Double(AudioStage.outputRate) } ?? 0 }
 
@@ -55,6 +60,7 @@ public struct SessionReducer: Sendable {
         case .record(let record): return handle(record)
         case .transcribed(let id, let result): return apply(result, to: id)
         case .serverFailure(let message): return protocolStage.serverFailure(code: 503, message: message).map { [.send($0)] } ?? []
+        case .answerCloseNow: return answerCloseNow()
         }
     }
 
@@ -130,7 +136,7 @@ public struct SessionReducer: Sendable {
             transcript.append(TranscriptUtterance(index: utterance.index, speaker: speaker, language: languageCode == "tr" ? "tr" : "en",
                                                   start: utterance.start, end: utterance.end, text: text))
             let analysis = environment.analyzer.update(&analysisState, transcript: transcript)
-            if !transportGone, let event = eventMessage(for: utterance, analysis: analysis) { effects.append(.event(event)) }
+            if !transportGone, !eventsWithheld, let event = eventMessage(for: utterance, analysis: analysis) { effects.append(.event(event)) }
         }
         effects += answerCloseIfDone()
         return effects
@@ -205,6 +211,16 @@ public struct SessionReducer: Sendable {
         }
         if let closed = protocolStage.closed() { effects.append(.send(closed)) }
         return effects
+    }
+
+    /// `closed` now, without the events still to come (the driver's close lateness ran out):
+    /// results are still applied, so the transcript and analysis come out as they would have,
+    /// but nothing more is sent. The AudioHook final analysis is one of the events withheld.
+    private mutating func answerCloseNow() -> [SessionEffect] {
+        guard closeAnswerPending else { return [] }
+        closeAnswerPending = false
+        eventsWithheld = true
+        return protocolStage.closed().map { [.send($0)] } ?? []
     }
 
     // MARK: Helpers

@@ -46,6 +46,11 @@ public enum SessionAction: Sendable {
     /// The server cannot keep the session (its journal storage failed): the protocol's way of
     /// saying so to the client. Not journaled — there is no journal to write it to.
     case serverFailure(String)
+    /// The client asked to close and its last transcriptions would come too late (live only,
+    /// decided by the driver's clock; not journaled): answer `closed` now and send no more
+    /// events. Offline derivation never gets it, which is why a session cut this way has its
+    /// CSV derived from its journal (`SessionDriver`).
+    case answerCloseNow
 }
 
 /// What the reducer asks its driver to do.

@@ -16,12 +16,15 @@ struct Readiness {
     var backlogLimit: Int
     var sessions: Int
     var sessionLimit: Int
+    /// What admission from measured capacity says now (servers that transcribe).
+    var admission: AdmissionDecision? = nil
 
     var problems: [String] {
         var found: [String] = []
         if let journal { found.append("journal storage: \(journal)") }
         if let backlog, backlog >= backlogLimit { found.append("transcription backlog \(backlog) at its limit \(backlogLimit)") }
         if sessions >= sessionLimit { found.append("\(sessions) sessions open, the limit is \(sessionLimit)") }
+        if let admission, sessions >= admission.maxSessions { found.append("no capacity for another session: \(admission.reason)") }
         return found
     }
 
@@ -33,6 +36,7 @@ struct Readiness {
             ("sessions", .int(Int64(sessions))),
             ("sessionLimit", .int(Int64(sessionLimit))),
         ]
+        if let admission { members.append(("capacitySessions", .int(Int64(min(admission.maxSessions, Int(Int32.max)))))) }
         if let backlog {
             members += [("backlog", .int(Int64(backlog))), ("backlogLimit", .int(Int64(backlogLimit)))]
         }

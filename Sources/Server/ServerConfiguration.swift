@@ -24,6 +24,13 @@ public struct ServerConfiguration: Sendable {
     /// refused with 503 (sessions already open keep being served; their audio is journaled and
     /// transcribed as the pool catches up).
     public var maxTranscriptionBacklog = 64
+    /// Admission from measured capacity: a new session is refused (503, `Retry-After`) when the
+    /// open sessions' recent transcription cost leaves no room for one more.
+    public var admission = AdmissionSettings()
+    /// After a client's `close`, `closed` is sent within this long whatever the transcription
+    /// backlog; events that would come later are not sent live (the CSV, derived from the
+    /// journal, has them). nil: `closed` waits for every result.
+    public var closeLatenessSeconds: Double? = 1.5
     /// A connection that has not sent its whole HTTP request head after this long is closed.
     public var requestHeadTimeoutSeconds = 10.0
     /// Request heads larger than this are answered 431 and the connection is closed.

@@ -11,9 +11,11 @@ final class SessionSlots: Sendable {
 
     var current: Int { count.withLock { $0 } }
 
-    func reserve() -> SessionSlot? {
+    /// A slot while fewer than the limit (and `capacity`, what admission says the machine
+    /// carries now) are taken.
+    func reserve(capacity: Int = .max) -> SessionSlot? {
         let granted = count.withLock { count -> Bool in
-            guard count < limit else { return false }
+            guard count < min(limit, capacity) else { return false }
             count += 1
             return true
         }

@@ -28,6 +28,7 @@ public enum TapedeckServer {
         logger: Logger = Logger(label: "tapedeck"),
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in },
+        overloadCounters: OverloadCounters = OverloadCounters(),
         addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
@@ -42,6 +43,14 @@ public enum TapedeckServer {
         let sessions = SessionSlots(limit: configuration.maxConcurrentSessions)
         let shutdown = ShutdownSignal()
         let storage = StorageHealth(directory: configuration.journalDirectory)
+        let meter = recognition.map { CapacityMeter(pool: $0, settings: configuration.admission) }
+        // A session closed before its last results gets its CSV as `regenerate` would write it.
+        let rederive: Rederive = { url, transcriber in
+            try await SessionRunner.run(url, environment: environment, key: configuration.journalKey, transcriber: transcriber)
+        }
+        let overload = SessionDriver.Overload(
+            closeLateness: configuration.closeLatenessSeconds.map { UInt64(max(0, $0) * 1e9) },
+            rederive: rederive, meter: meter, counters: overloadCounters)
 
         let router = Router(context: WebRequestContext.self)
         // Liveness: the process answers. Readiness: it can take a session and keep it.
@@ -49,7 +58,8 @@ public enum TapedeckServer {
         router.get("/ready") { _, _ -> Response in
             let readiness = Readiness(journal: await storage.probe(), transcription: environment.engine != nil,
                                       backlog: recognition?.pending, backlogLimit: configuration.maxTranscriptionBacklog,
-                                      sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions)
+                                      sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions,
+                                      admission: meter?.decide())
             return readiness.response
         }
         // Other HTTP pages on the same port (the operator console), mounted by the caller.
@@ -71,8 +81,14 @@ public enum TapedeckServer {
                 return .dontUpgrade
             }
             // Reserved here, in the same decision as the 101, so a burst cannot be granted
-            // more upgrades than there are sessions.
-            guard !shutdown.isShuttingDown, let slot = sessions.reserve() else {
+            // more upgrades than there are sessions, or than the measured capacity carries.
+            let admission = meter?.decide()
+            guard !shutdown.isShuttingDown, let slot = sessions.reserve(capacity: admission?.maxSessions ?? .max) else {
+                if let admission, sessions.current < configuration.maxConcurrentSessions, !shutdown.isShuttingDown {
+                    overloadCounters.refusedForCapacity()
+                    context.logger.warning("no capacity for another session: refusing it", metadata: ["why": "\(admission.reason)"])
+                    RetryAfterHints.shared.set(admission.retryAfter, for: context.channel)
+                }
                 UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                 return .dontUpgrade
             }
@@ -108,7 +124,7 @@ public enum TapedeckServer {
                 scheduling: .concurrent(quietAfterIdentified: Self.quietAfterOpened),
                 limits: .init(maxQueuedInboundBytes: configuration.maxQueuedInboundBytes,
                               maxQueuedTranscriptions: configuration.maxQueuedTranscriptions),
-                control: control, logger: sessionLogger, project: project)
+                control: control, logger: sessionLogger, project: project, overload: overload)
             // The connection's handler is cancelled on shutdown; the session must still drain its
             // transcriptions, journal the end and write its CSV, so it runs in its own task.
             let url = await Task {

@@ -33,6 +33,10 @@ final class RefusalStatusHandler: ChannelOutboundHandler, RemovableChannelHandle
         if case .head(var head) = part, head.status == .badRequest, let status = UpgradeRefusals.shared.take(context.channel) {
             head.status = status
             if status == .unauthorized { head.headerFields[.wwwAuthenticate] = "ApiKey" }
+            // Every overload refusal says when to come back (the admission decision's estimate).
+            if status == .serviceUnavailable {
+                head.headerFields[.retryAfter] = "\(RetryAfterHints.shared.take(context.channel) ?? AdmissionSettings().retryAfterSeconds)"
+            }
             part = .head(head)
         }
         context.write(wrapOutboundOut(part), promise: promise)

@@ -93,7 +93,9 @@ struct ReplayCommand: AsyncParsableCommand {
             var line = "identical: \(count(run.derivedReplies.count, "reply").replacingOccurrences(of: "replys", with: "replies")) and "
             line += "\(count(run.derivedEvents.count, "event")) re-derived from \(count(run.inbound, "inbound record"))"
             line += " (\(count(run.transcriptions, "utterance")) transcribed) match the journal"
-            if report.undelivered > 0 { line += "; the last \(report.undelivered) were never sent because the connection had ended" }
+            if report.undelivered > 0 {
+                line += "; the last \(report.undelivered) were never sent live (the connection had ended, or `closed` was answered before them because transcription was behind)"
+            }
             print(line)
         } else if let difference = report.firstDifference {
             print("DIFFERENT at \(difference.stream) \(difference.index + 1):\n  journaled: \(difference.journaled ?? "(none)")\n  derived:   \(difference.derived ?? "(none)")")

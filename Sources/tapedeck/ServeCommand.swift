@@ -38,6 +38,13 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Matrix threads per transcription.") var threads = 1
     @Flag(help: "Answer the protocol only: no speech recognition, analysis or CSV files.") var noTranscription = false
     @Option(help: "Refuse new sessions (503) while this many transcriptions are queued or running.") var maxBacklog = 64
+    @Option(help: "Cores transcription may use, for admission (default: the workers, at most one per core).") var capacityCores: Double?
+    @Option(help: "Share of those cores the open sessions may need before new ones are refused.") var capacityUtilization = 0.9
+    @Option(help: "CPU-seconds a call second is assumed to cost until 30 s have been measured.") var assumedCallCost = 0.5
+    @Option(help: "Refuse new sessions while transcription is this many seconds of work per core behind.") var maxBehind = 10.0
+    @Option(help: "Least Retry-After (seconds) sent with a 503.") var retryAfter = 15
+    @Option(help: "Seconds after a client's close within which closed is sent; later events are not sent live.") var closeLateness = 1.5
+    @Flag(help: "closed waits for every transcription, however long (no close lateness).") var closeWaitsForResults = false
 
     func validate() throws {
         guard SyncPolicy(argument: journalSync) != nil else { throw ValidationError("--journal-sync must be always, interval, interval:<seconds>:<bytes> or never") }
@@ -46,6 +53,10 @@ struct ServeCommand: AsyncParsableCommand {
         guard maxFrameSize >= 1024 else { throw ValidationError("--max-frame-size must be at least 1024") }
         guard (1...64).contains(workers ?? 1), (1...64).contains(threads) else { throw ValidationError("--workers and --threads must be 1-64") }
         guard maxBacklog >= 1 else { throw ValidationError("--max-backlog must be at least 1") }
+        guard (capacityCores ?? 1) > 0, capacityUtilization > 0, assumedCallCost >= 0, maxBehind > 0, retryAfter >= 1 else {
+            throw ValidationError("--capacity-cores, --capacity-utilization, --max-behind and --retry-after must be positive, --assumed-call-cost not negative")
+        }
+        guard closeLateness >= 0 else { throw ValidationError("--close-lateness must be 0 or more seconds") }
         guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
         for (name, seconds) in [("--request-head-timeout", requestHeadTimeout), ("--write-stall-timeout", writeStallTimeout),
                                 ("--close-timeout", closeTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(seconds > 0) {
@@ -69,6 +80,12 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.idleTimeoutSeconds = idleTimeout
         configuration.maxConcurrentSessions = maxSessions
         configuration.maxTranscriptionBacklog = maxBacklog
+        configuration.admission.cores = capacityCores
+        configuration.admission.utilization = capacityUtilization
+        configuration.admission.assumedCostPerCallSecond = assumedCallCost
+        configuration.admission.maxBacklogSeconds = maxBehind
+        configuration.admission.retryAfterSeconds = retryAfter
+        configuration.closeLatenessSeconds = closeWaitsForResults ? nil : closeLateness
         configuration.requestHeadTimeoutSeconds = requestHeadTimeout
         configuration.maxRequestHeadBytes = maxHeaderBytes
         configuration.writeStallTimeoutSeconds = writeStallTimeout

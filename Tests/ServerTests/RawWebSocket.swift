@@ -89,6 +89,12 @@ final class RawSocket: @unchecked Sendable {
 
     /// Reads one HTTP response head; bytes after it stay buffered for `readFrame`.
     func responseStatus() -> Int? {
+        guard let parts = responseHead()?.split(separator: " "), parts.count >= 2 else { return nil }
+        return Int(parts[1])
+    }
+
+    /// One HTTP response head as text (status line and header lines).
+    func responseHead() -> String? {
         let end: [UInt8] = [13, 10, 13, 10]
         var searched = 0
         while true {
@@ -96,8 +102,7 @@ final class RawSocket: @unchecked Sendable {
                 for i in max(0, searched - 3)...(pending.count - 4) where Array(pending[i..<i + 4]) == end {
                     let head = String(decoding: pending[0..<i], as: UTF8.self)
                     pending.removeFirst(i + 4)
-                    let parts = head.split(separator: " ")
-                    return parts.count >= 2 ? Int(parts[1]) : nil
+                    return head
                 }
                 searched = pending.count
             }

@@ -82,7 +82,9 @@ let port = 18_000 + Int(getpid() % 1000)
 let server = Process()
 server.executableURL = URL(fileURLWithPath: binary)
 server.arguments = ["serve", "--port", "\(port)", "--data", data.path, "--journal", journals.path, "--results", results.path,
-                    "--model", model, "--log-level", "warning", "--max-sessions", "64"]
+                    "--model", model, "--log-level", "warning", "--max-sessions", "64",
+                    // It measures latency beyond capacity too: no session refused, every event sent.
+                    "--capacity-cores", "64", "--close-waits-for-results"]
 try server.run()
 defer { if server.isRunning { server.terminate() } }
 var up = false
