@@ -49,8 +49,8 @@ enum Assets {
     form.search { display: flex; gap: .5rem; align-items: end; margin-bottom: 1rem; }
     svg.quarters { background: #fff; border: 1px solid var(--line); border-radius: 8px; }
     svg.quarters .axis { stroke: var(--muted); stroke-width: 1; }
-    svg.quarters .bar.customer, .key.customer { fill: #2756c5; color: #2756c5; }
-    svg.quarters .bar.agent, .key.agent { fill: #1e9e6a; color: #1e9e6a; }
+    svg.quarters .bar.customer, .swatch.customer { fill: #2756c5; color: #2756c5; }
+    svg.quarters .bar.agent, .swatch.agent { fill: #1e9e6a; color: #1e9e6a; }
     svg.quarters text { font-size: 11px; fill: var(--muted); }
 
     """

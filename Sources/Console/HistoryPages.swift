@@ -144,7 +144,7 @@ extension Pages {
     {{#bars}}<rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" class="bar {{kind}}"><title>{{label}}</title></rect>{{/bars}}
     <text x="58" y="125">Q1</text><text x="128" y="125">Q2</text><text x="198" y="125">Q3</text><text x="268" y="125">Q4</text>
     </svg>
-    <p class="meta"><span class="key customer">■</span> customer · <span class="key agent">■</span> agent (mean turn score, ±5)</p>
+    <p class="meta"><span class="swatch customer">■</span> customer · <span class="swatch agent">■</span> agent (mean turn score, ±5)</p>
     {{/hasChart}}
     {{#hasIssues}}
     <h3>Process issues</h3>
