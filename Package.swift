@@ -81,7 +81,7 @@ let package = Package(
         ], swiftSettings: swift6),
         // The operator console: web pages on the server's port (docs/console.md).
         .target(name: "Console", dependencies: [
-            "Server", "Pipeline", "Journal", "Digests",
+            "Server", "Pipeline", "Journal", "Audio", "Digests",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),

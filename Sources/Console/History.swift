@@ -65,9 +65,7 @@ struct History: Sendable {
     /// What `tapedeck verify` would say of the call's journal: `sealed` (intact, footer and, with
     /// a key, its HMAC checked), `unsealed`, `damaged`, or `missing`, with a line of detail.
     func verification(_ file: SessionFileName) -> (state: String, detail: String)? {
-        guard let journals else { return nil }
-        let url = journals.appendingPathComponent(file.organization, isDirectory: true).appendingPathComponent(file.day, isDirectory: true)
-            .appendingPathComponent("\(file.name).\(JournalLayout.fileExtension)")
+        guard let url = journalURL(file) else { return nil }
         guard FileManager.default.fileExists(atPath: url.path) else { return ("missing", "no journal of this call on this server") }
         do {
             let scan = try JournalReader.scan(url, key: key)
@@ -79,6 +77,20 @@ struct History: Sendable {
             return ("sealed", detail)
         } catch {
             return ("damaged", "\(error)")
+        }
+    }
+
+    /// The call's audio as WAV, rendered from its journal (nil without one).
+    func audio(organization: String, day: String, name: String) -> [UInt8]? {
+        guard let file = try? SessionFileName(organization: organization, day: day, name: name),
+              sessionRow(file) != nil, let url = journalURL(file), FileManager.default.fileExists(atPath: url.path) else { return nil }
+        return try? JournalAudio.wav(journal: url, key: key, organization: organization)
+    }
+
+    func journalURL(_ file: SessionFileName) -> URL? {
+        journals.map {
+            $0.appendingPathComponent(file.organization, isDirectory: true).appendingPathComponent(file.day, isDirectory: true)
+                .appendingPathComponent("\(file.name).\(JournalLayout.fileExtension)")
         }
     }
 

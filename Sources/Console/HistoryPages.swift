@@ -26,6 +26,18 @@ extension Console {
                 return console.callHistoryPage(session, call)
             }
         }
+        router.get("/console/orgs/:org/history/:day/:name/audio.wav") { request, context in
+            try console.scoped(request, context) { session in
+                guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
+                      let wav = history.audio(organization: session.user.organization, day: day, name: name) else {
+                    return console.notFound(session)
+                }
+                console.audit("played audio", session, metadata: ["call": "\(day)/\(name)"])
+                var response = Response(status: .ok, headers: [.contentType: "audio/wav"], body: .init(byteBuffer: ByteBuffer(bytes: wav)))
+                Self.secured(&response)
+                return response
+            }
+        }
         for (file, utterances) in [("session.csv", false), ("utterances.csv", true)] {
             router.get("/console/orgs/:org/history/:day/:name/\(file)") { request, context in
                 try console.scoped(request, context) { session in
@@ -82,6 +94,7 @@ extension Console {
             "duration": Self.clock(Double(row.duration) ?? 0), "language": row.language,
             "summary": row.summary, "sentiment": row.sentiment, "emotion": row.emotion, "agentScore": row.agentScore.isEmpty ? "unknown" : row.agentScore,
             "engine": row.engine, "sessionCSV": base + "/session.csv", "utterancesCSV": base + "/utterances.csv",
+            "audio": base + "/audio.wav", "hasJournal": verification.map { $0.state != "missing" } ?? false,
             "lines": call.utterances.enumerated().map { index, line in
                 ["turn": index, "start": Self.clock(Double(line.start) ?? 0), "speaker": line.speaker, "text": line.text, "sentiment": line.sentiment.isEmpty ? false as Any : line.sentiment]
                     as [String: Any]
@@ -129,6 +142,7 @@ extension Pages {
     <dt>Engine</dt><dd>{{engine}}</dd>
     {{#journal}}<dt>Journal</dt><dd id="journal-state"><span class="verify {{state}}">{{state}}</span> <span class="meta">{{detail}}</span></dd>{{/journal}}
     </dl>
+    {{#hasJournal}}<p><audio controls preload="none" id="call-audio" src="{{audio}}"></audio></p>{{/hasJournal}}
     <p class="downloads"><a id="download-session" href="{{sessionCSV}}" download>Session CSV</a> · <a id="download-utterances" href="{{utterancesCSV}}" download>Utterances CSV</a></p>
     <h2>Analysis</h2>
     <dl class="facts" id="analysis">

@@ -91,6 +91,15 @@ import Testing
         #expect(utterances.body == (try String(contentsOf: folder.appendingPathComponent("call-1.utterances.csv"), encoding: .utf8)))
     }
 
+    @Test func wavEncodingInterleavesChannelsAsPCM16() {
+        let wav = JournalAudio.encode([[0, 1, -1], [0.5, -0.5, 2]], sampleRate: 16000)
+        #expect(wav.count == 44 + 3 * 2 * 2)
+        #expect(Array(wav[0..<4]) == Array("RIFF".utf8) && Array(wav[8..<16]) == Array("WAVEfmt ".utf8))
+        #expect(wav[22] == 2 && wav[24] == 0x80 && wav[25] == 0x3e, "two channels at 16 000 Hz")
+        let samples = stride(from: 44, to: wav.count, by: 2).map { Int16(bitPattern: UInt16(wav[$0]) | UInt16(wav[$0 + 1]) << 8) }
+        #expect(samples == [0, 16383, 32767, -16383, -32767, 32767], "interleaved, clipped to ±1")
+    }
+
     @Test func anotherOrganizationAndHostilePathsGet404() async throws {
         let (_, acme, globex) = try await Self.setUp()
         for path in ["/console/orgs/acme/history", "/console/orgs/acme/history/2026-11-30/call-1",
@@ -102,7 +111,8 @@ import Testing
         for path in ["/console/orgs/acme/history/2026-12-01/secret-call", "/console/orgs/acme/history/2026-12-01/secret-call/session.csv",
                      "/console/orgs/acme/history/..%2F..%2Fglobex%2F2026-12-01/secret-call/session.csv",
                      "/console/orgs/acme/history/2026-12-01/..%2F..%2Fglobex%2F2026-12-01%2Fsecret-call/session.csv",
-                     "/console/orgs/acme/history/not-a-day/call-1", "/console/orgs/acme/history/2026-11-30/nope/session.csv"] {
+                     "/console/orgs/acme/history/not-a-day/call-1", "/console/orgs/acme/history/2026-11-30/nope/session.csv",
+                     "/console/orgs/acme/history/2026-11-30/call-1/audio.wav"] {
             #expect(try await acme.get(path).status == .notFound, "\(path)")
         }
     }
