@@ -29,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // MARK: System libraries and C helpers
@@ -41,7 +43,9 @@ let package = Package(
         .target(name: "Digests", dependencies: ["CCrypto"], swiftSettings: swift6),
 
         // MARK: Modules
-        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests"], swiftSettings: swift6),
+        // CoreMetrics only (the API, no backend): the fsync timer goes to whatever the process bootstrapped.
+        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests", .product(name: "CoreMetrics", package: "swift-metrics")],
+                swiftSettings: swift6),
         .target(name: "StreamProtocol", dependencies: ["Digests"], swiftSettings: swift6),
         .target(name: "Audio", swiftSettings: swift6),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
@@ -63,6 +67,8 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
+            .product(name: "Prometheus", package: "swift-prometheus"),
         ], swiftSettings: swift6),
         // The WebSocket client of `tapedeck send`, the pipeline benchmark and the end-to-end tests;
         // a library of its own so that the server does not carry a client.
@@ -75,7 +81,7 @@ let package = Package(
         ], swiftSettings: swift6),
         // The operator console: web pages on the server's port (docs/console.md).
         .target(name: "Console", dependencies: [
-            "Server", "Journal", "Digests",
+            "Server", "Pipeline", "Journal", "Audio", "Digests",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
@@ -85,7 +91,7 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        ], swiftSettings: swift6),
         .executableTarget(name: "tapedeck", dependencies: [
             "Journal", "Pipeline", "Server", "Console", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -120,13 +126,13 @@ let package = Package(
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"],
                     swiftSettings: swift6),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Console", "Server", "Digests",
+            "Console", "Server", "Digests", "Pipeline", "StreamProtocol", "TapedeckTesting",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ]),
+        ], swiftSettings: swift6),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),

@@ -37,6 +37,21 @@ enum Assets {
     .warning { background: #fff6e0; border: 1px solid #f0d48a; padding: .5rem .75rem; border-radius: 6px; }
     .notice { background: #e8f0fe; border: 1px solid #b9cdf7; padding: .5rem .75rem; border-radius: 6px; }
     ul.revoked { color: var(--muted); }
+    table.calls { width: 100%; border-collapse: collapse; background: #fff; border: 1px solid var(--line); }
+    table.calls th, table.calls td { text-align: left; padding: .45rem .75rem; border-bottom: 1px solid var(--line); }
+    table.calls th { color: var(--muted); font-weight: 600; }
+    .call-columns { display: grid; grid-template-columns: 3fr 2fr; gap: 1.5rem; }
+    ol.transcript { list-style: none; padding: 0; margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 8px; min-height: 4rem; }
+    ol.transcript li { padding: .4rem .75rem; border-bottom: 1px solid var(--line); }
+    .time { color: var(--muted); font-variant-numeric: tabular-nums; }
+    .speaker { font-weight: 600; text-transform: capitalize; }
+    .turn { color: var(--muted); font-size: .85rem; }
+    form.search { display: flex; gap: .5rem; align-items: end; margin-bottom: 1rem; }
+    svg.quarters { background: #fff; border: 1px solid var(--line); border-radius: 8px; }
+    svg.quarters .axis { stroke: var(--muted); stroke-width: 1; }
+    svg.quarters .bar.customer, .swatch.customer { fill: #2756c5; color: #2756c5; }
+    svg.quarters .bar.agent, .swatch.agent { fill: #1e9e6a; color: #1e9e6a; }
+    svg.quarters text { font-size: 11px; fill: var(--muted); }
 
     """
 
@@ -72,7 +87,11 @@ enum Assets {
       }
 
       async function copy(text) {
-        if (navigator.clipboard && window.isSecureContext) { await navigator.clipboard.writeText(text); return; }
+        // The clipboard API needs a secure context and the page's permission; otherwise, or if it
+        // refuses, the older selection copy.
+        if (navigator.clipboard && window.isSecureContext) {
+          try { await navigator.clipboard.writeText(text); return; } catch (error) { /* fall back below */ }
+        }
         const area = document.createElement("textarea");
         area.value = text;
         document.body.appendChild(area);
@@ -98,6 +117,51 @@ enum Assets {
           status("Could not get the key: " + error.message);
         }
       });
+
+      // Live calls: durations tick, the list reloads, a call page follows its event stream.
+      setInterval(() => {
+        document.querySelectorAll(".duration[data-started-at]").forEach((el) => {
+          if (el.dataset.stopped) return;
+          const total = Math.max(0, Math.floor(Date.now() / 1000 - Number(el.dataset.startedAt)));
+          const h = Math.floor(total / 3600), m = Math.floor(total / 60) % 60, s = total % 60;
+          const two = (n) => String(n).padStart(2, "0");
+          el.textContent = h > 0 ? h + ":" + two(m) + ":" + two(s) : m + ":" + two(s);
+        });
+      }, 1000);
+      const refresh = document.getElementById("auto-refresh");
+      if (refresh) setTimeout(() => window.location.reload(), Number(refresh.dataset.seconds) * 1000);
+
+      const transcript = document.getElementById("transcript");
+      if (transcript && transcript.dataset.events && window.EventSource) {
+        const source = new EventSource(transcript.dataset.events);
+        const data = (event) => JSON.parse(event.data);
+        const text = (tag, className, value) => { const el = document.createElement(tag); el.className = className; el.textContent = value; return el; };
+        source.addEventListener("reset", () => { transcript.textContent = ""; });
+        source.addEventListener("line", (event) => {
+          const line = data(event);
+          const li = document.createElement("li");
+          li.className = "line";
+          li.append(text("span", "time", line.start), " ", text("span", "speaker", line.speaker), " ", text("span", "text", line.text));
+          transcript.appendChild(li);
+        });
+        source.addEventListener("analysis", (event) => {
+          const list = document.getElementById("analysis");
+          list.textContent = "";
+          data(event).fields.forEach((field) => { list.append(text("dt", "", field.name), text("dd", "", field.value)); });
+          const none = document.getElementById("no-analysis");
+          if (none) none.remove();
+        });
+        source.addEventListener("identified", (event) => {
+          const call = data(event);
+          document.getElementById("session-id").textContent = call.sessionId;
+          document.getElementById("call-language").textContent = call.language;
+        });
+        source.addEventListener("ended", () => {
+          source.close();
+          document.getElementById("call-state").textContent = "ended";
+          document.querySelectorAll(".duration").forEach((el) => { el.dataset.stopped = "1"; });
+        });
+      }
 
       document.addEventListener("submit", (event) => {
         const message = event.target.dataset.confirm;

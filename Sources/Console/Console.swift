@@ -17,6 +17,11 @@ public struct Console: Sendable {
         public var tls = false
         public var streamPath = "/v1/stream"
         public var sessionLifetimeSeconds: Int64 = 12 * 3600
+        /// Where the server writes each ended session's CSV files (History reads them); no history without it.
+        public var resultsDirectory: URL?
+        /// The journal root and key, for the call page's journal verification state.
+        public var journalDirectory: URL?
+        public var journalKey: JournalKey?
         public init() {}
     }
 
@@ -26,12 +31,15 @@ public struct Console: Sendable {
     let throttle: LoginThrottle
     let settings: Settings
     let logger: Logger
+    /// The server's open sessions (the same registry `TapedeckServer` publishes to).
+    let live: LiveSessions
 
     static let sessionCookie = "tapedeck_session"
     static let loginCookie = "tapedeck_login"
 
     public init(keys: KeyStore, users: UserStore, passwords: Passwords = Passwords(), throttle: LoginThrottle = LoginThrottle(),
-                settings: Settings = Settings(), logger: Logger = Logger(label: "tapedeck.console")) {
+                live: LiveSessions = LiveSessions(), settings: Settings = Settings(), logger: Logger = Logger(label: "tapedeck.console")) {
+        self.live = live
         self.keys = keys
         self.users = users
         self.passwords = passwords
@@ -56,6 +64,8 @@ public struct Console: Sendable {
         router.get("/console/orgs/:org/profile") { request, context in
             try console.scoped(request, context) { session in try console.profile(session, request: request) }
         }
+        addLiveRoutes(to: router)
+        addHistoryRoutes(to: router)
         router.post("/console/orgs/:org/keys") { request, context in
             try await console.form(request, context) { session, _ in
                 let issued = try console.keys.create(organization: session.user.organization, label: "console")
@@ -262,7 +272,7 @@ public struct Console: Sendable {
         response.headers[HTTPField.Name("Referrer-Policy")!] = "no-referrer"
         response.headers[HTTPField.Name("X-Frame-Options")!] = "DENY"
         response.headers[HTTPField.Name("Content-Security-Policy")!] =
-            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; media-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
     }
 
     static func html(_ text: String, status: HTTPResponse.Status) -> Response {

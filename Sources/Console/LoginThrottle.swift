@@ -1,4 +1,4 @@
-import NIOConcurrencyHelpers
+import Synchronization
 
 /// Failed logins per email and peer address: after `limit` failures within `window` seconds,
 /// further tries for that pair are refused, without checking the password, until the oldest
@@ -8,7 +8,7 @@ public final class LoginThrottle: Sendable {
     public let limit: Int
     public let window: Double
     private let now: @Sendable () -> Double
-    private let failures = NIOLockedValueBox([String: [Double]]())
+    private let failures = Mutex([String: [Double]]())
 
     public init(limit: Int = 5, window: Double = 15 * 60, now: @escaping @Sendable () -> Double = { Double(ConsoleClock.microseconds()) / 1e6 }) {
         self.limit = limit
@@ -22,7 +22,7 @@ public final class LoginThrottle: Sendable {
     public func retryAfter(email: String, peer: String) -> Int? {
         let key = Self.key(email: email, peer: peer)
         let time = now()
-        return failures.withLockedValue { table -> Int? in
+        return failures.withLock { table -> Int? in
             let recent = (table[key] ?? []).filter { $0 > time - window }
             table[key] = recent.isEmpty ? nil : recent
             guard recent.count >= limit, let oldest = recent.first else { return nil }
@@ -33,7 +33,7 @@ public final class LoginThrottle: Sendable {
     public func recordFailure(email: String, peer: String) {
         let key = Self.key(email: email, peer: peer)
         let time = now()
-        failures.withLockedValue { table in
+        failures.withLock { table in
             // Bounded memory under a spray of distinct emails: stale entries go first.
             if table.count > 10_000 { table = table.filter { $0.value.contains { $0 > time - window } } }
             table[key, default: []].append(time)
@@ -41,6 +41,6 @@ public final class LoginThrottle: Sendable {
     }
 
     public func recordSuccess(email: String, peer: String) {
-        _ = failures.withLockedValue { $0.removeValue(forKey: Self.key(email: email, peer: peer)) }
+        _ = failures.withLock { $0.removeValue(forKey: Self.key(email: email, peer: peer)) }
     }
 }

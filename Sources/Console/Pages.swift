@@ -5,7 +5,8 @@ import Mustache
 enum Pages {
     static let library: MustacheLibrary = {
         var library = MustacheLibrary()
-        for (name, text) in [("layout", layout), ("login", login), ("profile", profile), ("error", error)] {
+        for (name, text) in [("layout", layout), ("login", login), ("profile", profile), ("error", error),
+                             ("live", live), ("call", call), ("history", history), ("history-call", historyCall)] {
             // The templates are constants of this file: a parse failure is a programming error.
             try! library.register(text, named: name)
         }
@@ -35,6 +36,8 @@ enum Pages {
     <header>
     <span class="brand">Tapedeck</span>
     {{#user}}<nav>
+    <a href="/console/orgs/{{organization}}/live" id="nav-live">Live calls</a>
+    <a href="/console/orgs/{{organization}}/history" id="nav-history">History</a>
     <a href="/console/orgs/{{organization}}/profile">Profile</a>
     <span class="who">{{email}} · {{organization}}</span>
     <form method="post" action="/console/logout" class="inline"><input type="hidden" name="csrf" value="{{csrf}}"><button type="submit" id="logout">Log out</button></form>

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -214,7 +215,12 @@ public final class JournalWriter {
         }
     }
 
+    /// Every data sync, on the process's metrics system (a no-op unless `tapedeck serve` set one up).
+    private static let syncTimer = CoreMetrics.Timer(label: "tapedeck_journal_fsync_seconds")
+
     private func sync() throws {
+        let started = monotonicNanoseconds()
+        defer { Self.syncTimer.recordNanoseconds(Int64(clamping: monotonicNanoseconds() &- started)) }
         if fdatasync(descriptor) != 0 {
             throw JournalError.storage(path: url.path, operation: "fdatasync", errno: errno)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Pipeline
 import Recognition
 import Hummingbird
@@ -29,6 +30,8 @@ public enum TapedeckServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
         onSessionEnd: @escaping @Sendable (URL?) async -> Void = { _ in },
         overloadCounters: OverloadCounters = OverloadCounters(),
+        metrics: ServerMetrics = ServerMetrics(),
+        live: LiveSessions = LiveSessions(),
         addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
@@ -61,6 +64,13 @@ public enum TapedeckServer {
                                       sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions,
                                       admission: meter?.decide())
             return readiness.response
+        }
+        // Prometheus text; counts only, nothing of any organization.
+        router.get("/metrics") { _, _ -> Response in
+            var headers = HTTPFields()
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Response(status: .ok, headers: headers,
+                            body: ResponseBody(byteBuffer: ByteBuffer(string: metrics.render(queueDepth: recognition?.pending, overload: overloadCounters))))
         }
         // Other HTTP pages on the same port (the operator console), mounted by the caller.
         addRoutes(router)
@@ -116,11 +126,13 @@ public enum TapedeckServer {
                     storage.reportFailure(error)
                     control.storageFailed(error)
                 })
+            let observation = SessionObservation(metrics: metrics, live: live, organization: facts.organization,
+                                                 dialect: facts.dialect, startedAt: Date())
             let transport = WebSocketTransport(inbound: inbound, outbound: outbound, configuration: configuration,
                                                controls: controls, clock: clock)
             let driver = SessionDriver(
-                reducer: SessionReducer(facts: facts, environment: environment), transport: transport,
-                transcriber: recognition.map(PoolTranscriber.init), recorder: recorder, clock: clock,
+                reducer: SessionReducer(facts: facts, environment: environment), transport: observation.transport(transport),
+                transcriber: observation.transcriber(recognition.map(PoolTranscriber.init)), recorder: observation.recorder(recorder), clock: clock,
                 scheduling: .concurrent(quietAfterIdentified: Self.quietAfterOpened),
                 limits: .init(maxQueuedInboundBytes: configuration.maxQueuedInboundBytes,
                               maxQueuedTranscriptions: configuration.maxQueuedTranscriptions),
@@ -131,13 +143,14 @@ public enum TapedeckServer {
                 await transport.start(control: control)
                 let outcome = try? await driver.run()
                 await transport.stop()
+                observation.ended(outcome?.end)
                 return outcome?.journal?.url
             }.value
             await onSessionEnd(url)
         }
 
         let webSocket = HTTP1WebSocketUpgradeChannel.Configuration(
-            http1: .init(additionalChannelHandlers: [RefusalStatusHandler()], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
+            http1: .init(additionalChannelHandlers: [RefusalStatusHandler(onRefusal: { metrics.refused(status: $0) })], idleTimeout: .seconds(Int64(configuration.idleTimeoutSeconds))),
             ws: .init(maxFrameSize: configuration.maxFrameSize, autoPing: .enabled(timePeriod: .seconds(30)),
                       closeTimeout: .nanoseconds(Int64(configuration.closeReplyTimeoutSeconds * 1e9)))
         )

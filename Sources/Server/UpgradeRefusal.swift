@@ -27,6 +27,10 @@ final class UpgradeRefusals: Sendable {
 final class RefusalStatusHandler: ChannelOutboundHandler, RemovableChannelHandler {
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
+    /// Hears each refusal's status as it goes on the wire (the metrics' 401 and 503 counts).
+    let onRefusal: @Sendable (Int) -> Void
+
+    init(onRefusal: @escaping @Sendable (Int) -> Void = { _ in }) { self.onRefusal = onRefusal }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         var part = unwrapOutboundIn(data)
@@ -38,6 +42,7 @@ final class RefusalStatusHandler: ChannelOutboundHandler, RemovableChannelHandle
                 head.headerFields[.retryAfter] = "\(RetryAfterHints.shared.take(context.channel) ?? AdmissionSettings().retryAfterSeconds)"
             }
             part = .head(head)
+            onRefusal(status.code)
         }
         context.write(wrapOutboundOut(part), promise: promise)
     }

@@ -101,8 +101,15 @@ struct ServeCommand: AsyncParsableCommand {
         var consoleSettings = Console.Settings()
         consoleSettings.tls = tlsCert != nil
         consoleSettings.streamPath = configuration.streamPath
+        consoleSettings.resultsDirectory = configuration.resultsDirectory
+        consoleSettings.journalDirectory = configuration.journalDirectory
+        consoleSettings.journalKey = configuration.journalKey
+        // Before any journal is written: the journal's fsync timer reads the process-wide system once.
+        let metrics = ServerMetrics()
+        metrics.bootstrapProcessWide()
+        let live = LiveSessions()
         let console = Console(keys: store, users: try UserStore.open(dataDirectory: configuration.dataDirectory),
-                              settings: consoleSettings, logger: logger)
+                              live: live, settings: consoleSettings, logger: logger)
         var environment = SessionEnvironment.protocolOnly
         var pool: RecognitionWorkerPool?
         if !noTranscription {
@@ -123,6 +130,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             },
+            metrics: metrics, live: live,
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
         try await app.runService()
     }

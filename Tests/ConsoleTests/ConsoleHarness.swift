@@ -21,16 +21,18 @@ final class ConsoleHarness: @unchecked Sendable {
     let peerAddress = NIOLockedValueBox("198.51.100.7")
     static let password = "correct horse battery"
 
-    init(tls: Bool = false) throws {
+    init(tls: Bool = false, live: LiveSessions = LiveSessions()) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-console-\(UUID().uuidString)")
         keys = try KeyStore.open(dataDirectory: directory)
         users = try UserStore.open(dataDirectory: directory)
         var settings = Console.Settings()
         settings.tls = tls
+        settings.resultsDirectory = directory.appendingPathComponent("results")
+        settings.journalDirectory = directory.appendingPathComponent("journal")
         let clock = self.clock
         // Cost 4, the minimum: the tests check behaviour, not bcrypt's slowness.
         console = Console(keys: keys, users: users, passwords: Passwords(cost: 4),
-                          throttle: LoginThrottle(limit: 5, window: 900, now: { clock.withLockedValue { $0 } }), settings: settings)
+                          throttle: LoginThrottle(limit: 5, window: 900, now: { clock.withLockedValue { $0 } }), live: live, settings: settings)
         let router = Router(context: WebRequestContext.self)
         let peer = peerAddress
         console.addRoutes(to: router, peer: { _ in peer.withLockedValue { $0 } })

@@ -1,0 +1,180 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+
+/// History: ended calls by day with search on their transcripts, one call's page, and its two
+/// CSV files. Org-scoped like every console page: another organization's day, call or CSV is the
+/// same 404 as one that does not exist.
+extension Console {
+    /// Days shown at most on one history page (newest first).
+    static let historyDays = 31
+
+    func addHistoryRoutes<Context: RequestContext>(to router: Router<Context>) {
+        let console = self
+        router.get("/console/orgs/:org/history") { request, context in
+            try console.scoped(request, context) { session in
+                console.historyList(session, query: request.uri.queryParameters["q"].map { String($0) })
+            }
+        }
+        router.get("/console/orgs/:org/history/:day/:name") { request, context in
+            try console.scoped(request, context) { session in
+                guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
+                      let call = history.call(organization: session.user.organization, day: day, name: name) else {
+                    return console.notFound(session)
+                }
+                return console.callHistoryPage(session, call)
+            }
+        }
+        router.get("/console/orgs/:org/history/:day/:name/audio.wav") { request, context in
+            try console.scoped(request, context) { session in
+                guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
+                      let wav = history.audio(organization: session.user.organization, day: day, name: name) else {
+                    return console.notFound(session)
+                }
+                console.audit("played audio", session, metadata: ["call": "\(day)/\(name)"])
+                var response = Response(status: .ok, headers: [.contentType: "audio/wav"], body: .init(byteBuffer: ByteBuffer(bytes: wav)))
+                Self.secured(&response)
+                return response
+            }
+        }
+        for (file, utterances) in [("session.csv", false), ("utterances.csv", true)] {
+            router.get("/console/orgs/:org/history/:day/:name/\(file)") { request, context in
+                try console.scoped(request, context) { session in
+                    guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
+                          let data = history.csv(organization: session.user.organization, day: day, name: name, utterances: utterances) else {
+                        return console.notFound(session)
+                    }
+                    console.audit("downloaded \(file)", session, metadata: ["call": "\(day)/\(name)"])
+                    var response = Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                                            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                    Self.secured(&response)
+                    // The name is a journal file name (a safe path component), so it needs no quoting rules beyond these.
+                    let download = utterances ? "\(name).utterances.csv" : "\(name).csv"
+                    response.headers[.contentDisposition] = "attachment; filename=\"\(download)\""
+                    return response
+                }
+            }
+        }
+    }
+
+    var history: History? {
+        settings.resultsDirectory.map { History(root: $0, journals: settings.journalDirectory, key: settings.journalKey) }
+    }
+
+    func historyList(_ session: ConsoleSession, query: String?) -> Response {
+        let organization = session.user.organization
+        let query = query?.trimmingCharacters(in: .whitespaces)
+        var days: [[String: Any]] = []
+        var total = 0
+        for day in (history?.days(organization: organization) ?? []).prefix(Self.historyDays) {
+            let calls = history?.calls(organization: organization, day: day, matching: query) ?? []
+            guard !calls.isEmpty else { continue }
+            total += calls.count
+            days.append(["day": day, "count": calls.count, "calls": calls.map { entry in
+                [
+                    "organization": organization, "day": day, "name": entry.file.name, "sessionId": entry.row.sessionId,
+                    "start": entry.row.start, "duration": Self.clock(Double(entry.row.duration) ?? 0),
+                    "language": entry.row.language, "sentiment": entry.row.sentiment, "summary": entry.row.summary,
+                ] as [String: Any]
+            }])
+        }
+        var values: [String: Any] = ["organization": organization, "days": days, "hasDays": !days.isEmpty, "total": total]
+        if let query, !query.isEmpty { values["query"] = query }
+        return Self.html(Pages.render("history", title: "History", values, session: session), status: .ok)
+    }
+
+    func callHistoryPage(_ session: ConsoleSession, _ call: History.Call) -> Response {
+        let row = call.row
+        let analysis = AnalysisView(json: row.analysisJSON)
+        let verification = history?.verification(call.file)
+        let base = "/console/orgs/\(call.file.organization)/history/\(call.file.day)/\(call.file.name)"
+        let values: [String: Any] = [
+            "sessionId": row.sessionId, "dialect": row.dialect, "start": row.start, "end": row.end,
+            "duration": Self.clock(Double(row.duration) ?? 0), "language": row.language,
+            "summary": row.summary, "sentiment": row.sentiment, "emotion": row.emotion, "agentScore": row.agentScore.isEmpty ? "unknown" : row.agentScore,
+            "engine": row.engine, "sessionCSV": base + "/session.csv", "utterancesCSV": base + "/utterances.csv",
+            "audio": base + "/audio.wav", "hasJournal": verification.map { $0.state != "missing" } ?? false,
+            "lines": call.utterances.enumerated().map { index, line in
+                ["turn": index, "start": Self.clock(Double(line.start) ?? 0), "speaker": line.speaker, "text": line.text, "sentiment": line.sentiment.isEmpty ? false as Any : line.sentiment]
+                    as [String: Any]
+            },
+            "issues": analysis.processIssues, "hasIssues": !analysis.processIssues.isEmpty,
+            "rubric": analysis.rubric, "hasRubric": !analysis.rubric.isEmpty,
+            "bars": analysis.chartBars, "hasChart": !analysis.customerQuarters.isEmpty || !analysis.agentQuarters.isEmpty,
+            "trend": analysis.trend.isEmpty ? false as Any : analysis.trend,
+            "journal": verification.map { ["state": $0.state, "detail": $0.detail] as Any } ?? (false as Any),
+        ]
+        return Self.html(Pages.render("history-call", title: "Call \(row.sessionId)", values, session: session), status: .ok)
+    }
+}
+
+extension Pages {
+    static let history = """
+    <h1>History</h1>
+    <form method="get" action="/console/orgs/{{organization}}/history" class="search">
+    <label>Search transcripts <input type="search" name="q" id="q" value="{{query}}"></label>
+    <button type="submit" id="search">Search</button>
+    </form>
+    {{#query}}<p class="meta" id="search-result">{{total}} calls whose transcript contains “{{query}}”.</p>{{/query}}
+    {{#days}}
+    <h2>{{day}} <span class="meta">({{count}})</span></h2>
+    <table class="calls history">
+    <thead><tr><th>Session</th><th>Start (UTC)</th><th>Duration</th><th>Language</th><th>Sentiment</th><th>Summary</th></tr></thead>
+    <tbody>
+    {{#calls}}<tr class="ended-call"><td><a class="history-link" href="/console/orgs/{{organization}}/history/{{day}}/{{name}}">{{sessionId}}</a></td>
+    <td>{{start}}</td><td>{{duration}}</td><td>{{language}}</td><td>{{sentiment}}</td><td>{{summary}}</td></tr>
+    {{/calls}}
+    </tbody>
+    </table>
+    {{/days}}
+    {{^hasDays}}<p class="notice" id="no-history">{{#query}}No call's transcript contains that.{{/query}}{{^query}}No ended calls yet.{{/query}}</p>{{/hasDays}}
+    """
+
+    static let historyCall = """
+    <h1>Call <code id="session-id">{{sessionId}}</code></h1>
+    <dl class="facts">
+    <dt>Dialect</dt><dd>{{dialect}}</dd>
+    <dt>Start (UTC)</dt><dd>{{start}}</dd>
+    <dt>End (UTC)</dt><dd>{{end}}</dd>
+    <dt>Duration</dt><dd>{{duration}}</dd>
+    <dt>Language</dt><dd>{{language}}</dd>
+    <dt>Engine</dt><dd>{{engine}}</dd>
+    {{#journal}}<dt>Journal</dt><dd id="journal-state"><span class="verify {{state}}">{{state}}</span> <span class="meta">{{detail}}</span></dd>{{/journal}}
+    </dl>
+    {{#hasJournal}}<p><audio controls preload="none" id="call-audio" src="{{audio}}"></audio></p>{{/hasJournal}}
+    <p class="downloads"><a id="download-session" href="{{sessionCSV}}" download>Session CSV</a> · <a id="download-utterances" href="{{utterancesCSV}}" download>Utterances CSV</a></p>
+    <h2>Analysis</h2>
+    <dl class="facts" id="analysis">
+    <dt>Summary</dt><dd>{{summary}}</dd>
+    <dt>Sentiment</dt><dd>{{sentiment}}{{#trend}} (trend {{trend}}){{/trend}}</dd>
+    <dt>Emotion</dt><dd>{{emotion}}</dd>
+    <dt>Agent score</dt><dd>{{agentScore}}</dd>
+    </dl>
+    {{#hasChart}}
+    <h3>Sentiment per quarter</h3>
+    <svg class="quarters" id="sentiment-chart" viewBox="0 0 330 130" width="330" height="130" role="img" aria-label="Mean turn sentiment per quarter of the call, customer and agent">
+    <line x1="30" y1="60" x2="320" y2="60" class="axis"></line>
+    {{#bars}}<rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" class="bar {{kind}}"><title>{{label}}</title></rect>{{/bars}}
+    <text x="58" y="125">Q1</text><text x="128" y="125">Q2</text><text x="198" y="125">Q3</text><text x="268" y="125">Q4</text>
+    </svg>
+    <p class="meta"><span class="swatch customer">■</span> customer · <span class="swatch agent">■</span> agent (mean turn score, ±5)</p>
+    {{/hasChart}}
+    {{#hasIssues}}
+    <h3>Process issues</h3>
+    <table class="calls" id="process-issues"><thead><tr><th>Issue</th><th>Severity</th><th>Turns</th><th>Evidence</th></tr></thead><tbody>
+    {{#issues}}<tr><td>{{type}}</td><td>{{severity}}</td><td>{{turns}}</td><td>“{{evidence}}”</td></tr>{{/issues}}
+    </tbody></table>
+    {{/hasIssues}}
+    {{#hasRubric}}
+    <h3>Agent rubric</h3>
+    <table class="calls" id="rubric"><thead><tr><th>Item</th><th>Result</th><th>Points</th><th>Why</th></tr></thead><tbody>
+    {{#rubric}}<tr><td>{{id}}</td><td>{{result}}</td><td>{{earned}}/{{weight}}</td><td>{{reason}}</td></tr>{{/rubric}}
+    </tbody></table>
+    {{/hasRubric}}
+    <h2>Transcript</h2>
+    <ol class="transcript" id="history-transcript">
+    {{#lines}}<li class="line"><span class="time">{{start}}</span> <span class="turn">#{{turn}}</span> <span class="speaker">{{speaker}}</span> <span class="text">{{text}}</span>{{#sentiment}} <span class="meta">({{sentiment}})</span>{{/sentiment}}</li>{{/lines}}
+    </ol>
+    """
+}
