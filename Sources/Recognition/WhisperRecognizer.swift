@@ -27,7 +27,6 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     public init(modelDirectory: URL, options requested: WhisperOptions) throws {
         var options = requested
         options.threads = max(1, requested.threads)
-        setMatrixThreads(options.threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
         model = try WhisperModel(ct2)
         tokenizer = try WhisperTokenizer(directory: modelDirectory)
@@ -77,7 +76,11 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
-        setMatrixThreads(threads)  // process-wide; every recognizer of a process should agree
+        // OpenBLAS's thread count is process-wide: hold ours for the whole transcription.
+        try MatrixThreads.with(threads) { try transcribeHoldingThreads(samples, language: language) }
+    }
+
+    private func transcribeHoldingThreads(_ samples: [Float], language: String?) throws -> Transcription {
         // Digital silence (below -60 dBFS everywhere): Whisper would invent a word ("you"); the
         // answer is known without running it.
         if samples.allSatisfy({ abs($0) < 1e-3 }) {
@@ -102,6 +105,10 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     /// complete segment ended (or after the window when it ends in silence). Word times are
     /// aligned per window. The language is detected on the first window unless given.
     public func transcribeLong(_ samples: [Float], language: String?) throws -> [TranscriptSegment] {
+        try MatrixThreads.with(threads) { try transcribeLongHoldingThreads(samples, language: language) }
+    }
+
+    private func transcribeLongHoldingThreads(_ samples: [Float], language: String?) throws -> [TranscriptSegment] {
         let total = samples.count
         var seek = 0
         var segments: [TranscriptSegment] = []
