@@ -24,6 +24,12 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     /// names (see `WhisperOptions.threads`).
     public var threads: Int { options.threads }
 
+    /// The kernels this recognizer's results follow from (recorded in journal headers).
+    public var numericEnvironment: NumericEnvironment {
+        NumericEnvironment(blasVersion: options.blasVersion, blasCore: options.blasCore, kernels: options.kernels,
+                           threads: options.threads, modelDigest: identity.modelDigest)
+    }
+
     public init(modelDirectory: URL, options requested: WhisperOptions) throws {
         var options = requested
         options.threads = max(1, requested.threads)
@@ -59,6 +65,8 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         let known = requested.detectableLanguages?.filter { vocabulary.languageToken($0) != nil } ?? []
         options.detectableLanguages = vocabulary.isMultilingual && !known.isEmpty ? known : nil
         options.kernels = .inUse
+        options.blasVersion = BLASTuning.version
+        options.blasCore = BLASTuning.coreName
         self.options = options
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown", settings: options.settings)
