@@ -31,7 +31,8 @@ public enum BLASTuning {
     /// this build does not know (another architecture, or a newer name).
     public static func requiredFlags(core: String) -> [String]? {
         switch core.lowercased() {
-        case "prescott", "katmai", "coppermine", "northwood", "banias", "atom": return ["sse3"]
+        // /proc/cpuinfo calls SSE3 "pni" (Prescott New Instructions).
+        case "prescott", "katmai", "coppermine", "northwood", "banias", "atom": return ["pni"]
         case "core2", "penryn", "dunnington": return ["ssse3"]
         case "nehalem": return ["sse4_2"]
         case "sandybridge", "bulldozer", "piledriver", "steamroller", "excavator": return ["avx"]
