@@ -150,18 +150,33 @@ static float log_sum_exp_avx2(const float *x, size_t n) {
 }
 #endif
 
+#include <stdlib.h>
+#include <string.h>
+
 static int vectorized = -1;
+
+int td_kernels_avx2_supported(void) {
+#if defined(__x86_64__)
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#else
+    return 0;
+#endif
+}
 
 int td_kernels_vectorized(void) {
     if (vectorized < 0) {
-#if defined(__x86_64__)
-        __builtin_cpu_init();
-        vectorized = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-#else
-        vectorized = 0;
-#endif
+        const char *asked = getenv("TAPEDECK_KERNELS");
+        int portable = asked != NULL && strcmp(asked, "portable") == 0;
+        vectorized = !portable && td_kernels_avx2_supported();
     }
     return vectorized;
+}
+
+int td_kernels_force(int want) {
+    if (want && !td_kernels_avx2_supported()) return 0;
+    vectorized = want ? 1 : 0;
+    return 1;
 }
 
 void td_softmax_rows(float *x, int rows, int cols, int causal_offset) {

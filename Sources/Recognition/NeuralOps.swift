@@ -103,7 +103,8 @@ func attention(q: [Float], queries: Int, k: UnsafePointer<Float>, v: UnsafePoint
     return out
 }
 
-/// Sets OpenBLAS's thread count (process-wide).
+/// Sets OpenBLAS's thread count (process-wide) for whatever runs next outside a recognizer;
+/// recognizers hold their own count for each transcription (see `MatrixThreads`).
 public func setMatrixThreads(_ count: Int) {
-    openblas_set_num_threads(Int32(max(1, count)))
+    MatrixThreads.with(count) {}
 }

@@ -21,7 +21,7 @@ public struct WhisperOptions: Hashable, Sendable {
         case beam
     }
 
-    public enum KernelVariant: String, Sendable {
+    public enum KernelVariant: String, Sendable, CaseIterable {
         /// Plain C, the same formulas everywhere.
         case portable
         /// AVX2 + FMA vector forms of softmax, GELU and log-sum-exp (CKernels).
@@ -58,6 +58,10 @@ public struct WhisperOptions: Hashable, Sendable {
     /// (`QualityGate.compressionRatio`); Whisper's 2.4. Loops ("bıbbıbbıbı…") compress far
     /// better than speech does. Text still above it after the fallback is dropped.
     public var compressionRatioThreshold: Float = 2.4
+    /// OpenBLAS's version and the core type whose kernels run (see `NumericEnvironment`); set
+    /// from the library in use, like `kernels`.
+    public var blasVersion = BLASTuning.version
+    public var blasCore = BLASTuning.coreName
 
     public init() {}
 
@@ -84,6 +88,6 @@ public struct WhisperOptions: Hashable, Sendable {
             EngineSetting("beam-size", String(beamSize)),
             EngineSetting("fallback", fallback.rawValue),
             EngineSetting("compression-ratio-threshold", String(compressionRatioThreshold)),
-        ]
+        ] + NumericEnvironment.blasSettings(version: blasVersion, core: blasCore)
     }
 }

@@ -24,10 +24,15 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     /// names (see `WhisperOptions.threads`).
     public var threads: Int { options.threads }
 
+    /// The kernels this recognizer's results follow from (recorded in journal headers).
+    public var numericEnvironment: NumericEnvironment {
+        NumericEnvironment(blasVersion: options.blasVersion, blasCore: options.blasCore, kernels: options.kernels,
+                           threads: options.threads, modelDigest: identity.modelDigest)
+    }
+
     public init(modelDirectory: URL, options requested: WhisperOptions) throws {
         var options = requested
         options.threads = max(1, requested.threads)
-        setMatrixThreads(options.threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
         model = try WhisperModel(ct2)
         tokenizer = try WhisperTokenizer(directory: modelDirectory)
@@ -60,6 +65,8 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         let known = requested.detectableLanguages?.filter { vocabulary.languageToken($0) != nil } ?? []
         options.detectableLanguages = vocabulary.isMultilingual && !known.isEmpty ? known : nil
         options.kernels = .inUse
+        options.blasVersion = BLASTuning.version
+        options.blasCore = BLASTuning.coreName
         self.options = options
         identity = EngineIdentity(engine: "tapedeck-whisper/1", model: name,
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown", settings: options.settings)
@@ -77,7 +84,11 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
-        setMatrixThreads(threads)  // process-wide; every recognizer of a process should agree
+        // OpenBLAS's thread count is process-wide: hold ours for the whole transcription.
+        try MatrixThreads.with(threads) { try transcribeHoldingThreads(samples, language: language) }
+    }
+
+    private func transcribeHoldingThreads(_ samples: [Float], language: String?) throws -> Transcription {
         // Digital silence (below -60 dBFS everywhere): Whisper would invent a word ("you"); the
         // answer is known without running it.
         if samples.allSatisfy({ abs($0) < 1e-3 }) {
@@ -102,6 +113,10 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     /// complete segment ended (or after the window when it ends in silence). Word times are
     /// aligned per window. The language is detected on the first window unless given.
     public func transcribeLong(_ samples: [Float], language: String?) throws -> [TranscriptSegment] {
+        try MatrixThreads.with(threads) { try transcribeLongHoldingThreads(samples, language: language) }
+    }
+
+    private func transcribeLongHoldingThreads(_ samples: [Float], language: String?) throws -> [TranscriptSegment] {
         let total = samples.count
         var seek = 0
         var segments: [TranscriptSegment] = []

@@ -1,5 +1,5 @@
 import Foundation
-import NIOConcurrencyHelpers
+import Synchronization
 import StreamProtocol
 
 /// The sessions open on this server right now, for the console's live calls page: what each is
@@ -21,7 +21,7 @@ public final class LiveSessions: Sendable {
         var feeds: [UUID: AsyncStream<LiveUpdate>.Continuation] = [:]
     }
 
-    private let entries = NIOLockedValueBox<[String: Entry]>([:])
+    private let entries = Mutex<[String: Entry]>([:])
 
     public init() {}
 
@@ -30,7 +30,7 @@ public final class LiveSessions: Sendable {
         let id = UUID().uuidString.lowercased()
         let summary = LiveSessionSummary(id: id, organization: organization, dialect: dialect, language: nil,
                                          sessionId: nil, startedAt: startedAt)
-        entries.withLockedValue { $0[id] = Entry(summary: summary) }
+        entries.withLock { $0[id] = Entry(summary: summary) }
         return LiveSessionHandle(registry: self, id: id)
     }
 
@@ -38,7 +38,7 @@ public final class LiveSessions: Sendable {
 
     /// The organization's open sessions, oldest first.
     public func sessions(organization: String) -> [LiveSessionSummary] {
-        entries.withLockedValue { entries in
+        entries.withLock { entries in
             entries.values.map(\.summary).filter { $0.organization == organization }
                 .sorted { ($0.startedAt, $0.id) < ($1.startedAt, $1.id) }
         }
@@ -46,7 +46,7 @@ public final class LiveSessions: Sendable {
 
     /// One open session of the organization, with what it has been sent so far.
     public func snapshot(id: String, organization: String) -> LiveSessionSnapshot? {
-        entries.withLockedValue { entries in
+        entries.withLock { entries in
             guard let entry = entries[id], entry.summary.organization == organization else { return nil }
             return LiveSessionSnapshot(summary: entry.summary, lines: entry.lines, analysis: entry.analysis)
         }
@@ -58,7 +58,7 @@ public final class LiveSessions: Sendable {
     public func follow(id: String, organization: String) -> (LiveSessionSnapshot, AsyncStream<LiveUpdate>)? {
         let (stream, continuation) = AsyncStream<LiveUpdate>.makeStream(bufferingPolicy: .bufferingNewest(1000))
         let feed = UUID()
-        let snapshot = entries.withLockedValue { entries -> LiveSessionSnapshot? in
+        let snapshot = entries.withLock { entries -> LiveSessionSnapshot? in
             guard var entry = entries[id], entry.summary.organization == organization else { return nil }
             entry.feeds[feed] = continuation
             entries[id] = entry
@@ -69,20 +69,20 @@ public final class LiveSessions: Sendable {
             return nil
         }
         continuation.onTermination = { [weak self] _ in
-            self?.entries.withLockedValue { _ = $0[id]?.feeds.removeValue(forKey: feed) }
+            self?.entries.withLock { _ = $0[id]?.feeds.removeValue(forKey: feed) }
         }
         return (snapshot, stream)
     }
 
     /// How many event streams follow the session (for tests that must know one is listening).
     func followers(id: String) -> Int {
-        entries.withLockedValue { $0[id]?.feeds.count ?? 0 }
+        entries.withLock { $0[id]?.feeds.count ?? 0 }
     }
 
     // MARK: Reports from the session path
 
     fileprivate func update(_ id: String, _ change: (inout Entry) -> [LiveUpdate]) {
-        let (feeds, updates) = entries.withLockedValue { entries -> ([AsyncStream<LiveUpdate>.Continuation], [LiveUpdate]) in
+        let (feeds, updates) = entries.withLock { entries -> ([AsyncStream<LiveUpdate>.Continuation], [LiveUpdate]) in
             guard var entry = entries[id] else { return ([], []) }
             let updates = change(&entry)
             entries[id] = entry
@@ -92,7 +92,7 @@ public final class LiveSessions: Sendable {
     }
 
     fileprivate func close(_ id: String) {
-        let feeds = entries.withLockedValue { entries in entries.removeValue(forKey: id).map { Array($0.feeds.values) } ?? [] }
+        let feeds = entries.withLock { entries in entries.removeValue(forKey: id).map { Array($0.feeds.values) } ?? [] }
         for feed in feeds {
             feed.yield(.ended)
             feed.finish()

@@ -61,16 +61,19 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         let progress = Progress(total: files.count)
         let counts = Tally()
-        let workers = WorkerProcesses(workerArguments: Array(CommandLine.arguments.dropFirst()) + ["--worker"])
-        workers.run(files.map(\.path), jobs: jobs) { _, path, outcome in
-            switch outcome {
-            case .succeeded(let json):
-                let done = (try? JSONDecoder().decode(WorkerAnswer.self, from: Data(json.utf8))) ?? WorkerAnswer()
-                counts.add(hits: done.cacheHits, recognized: done.recognized)
-                progress.advance(audioSeconds: done.audioSeconds)
-            case .failed(let reason):
-                failures.add("\(path): \(reason)")
-                progress.advance(audioSeconds: 0)
+        // Each journal is derived on the kernels it recorded: one set of workers per set of kernels.
+        for (environment, group) in kernelGroups(files) {
+            let workers = WorkerProcesses(workerArguments: Array(CommandLine.arguments.dropFirst()) + ["--worker"], environment: environment)
+            workers.run(group.map(\.path), jobs: jobs) { _, path, outcome in
+                switch outcome {
+                case .succeeded(let json):
+                    let done = (try? JSONDecoder().decode(WorkerAnswer.self, from: Data(json.utf8))) ?? WorkerAnswer()
+                    counts.add(hits: done.cacheHits, recognized: done.recognized)
+                    progress.advance(audioSeconds: done.audioSeconds)
+                case .failed(let reason):
+                    failures.add("\(path): \(reason)")
+                    progress.advance(audioSeconds: 0)
+                }
             }
         }
         progress.finish()
@@ -94,6 +97,33 @@ struct RegenerateCommand: AsyncParsableCommand {
     static func write(_ manifest: BatchManifest, to path: String) throws {
         try AtomicFile.write(Data(manifest.text.utf8), to: URL(fileURLWithPath: path))
         FileHandle.standardError.write(Data("manifest of \(manifest.entries.count) journals written to \(path)\n".utf8))
+    }
+
+    /// The journals by the numeric kernels they recorded, each group with the worker environment
+    /// that pins them (see `ReplayCommand`); journals whose kernels this machine cannot run, or
+    /// that record none, are derived on this machine's, and the count is said.
+    private func kernelGroups(_ files: [URL]) -> [([String: String], [URL])] {
+        let journalKey = (try? key.load()) ?? nil
+        var here = ProcessInfo.processInfo.environment
+        here["TAPEDECK_BLAS_REEXEC"] = nil
+        var groups: [String: ([String: String], [URL])] = [:]
+        var unpinned = 0
+        for file in files {
+            var environment = here
+            if let header = try? SessionHeader.read(from: file, key: journalKey),
+               let recorded = NumericEnvironment(recorded: header.components), recorded.obstacles().isEmpty {
+                environment["OPENBLAS_CORETYPE"] = recorded.blasCore
+                environment["TAPEDECK_KERNELS"] = recorded.kernels.rawValue
+            } else {
+                unpinned += 1
+            }
+            let name = "\(environment["OPENBLAS_CORETYPE"] ?? "") \(environment["TAPEDECK_KERNELS"] ?? "")"
+            groups[name, default: (environment, [])].1.append(file)
+        }
+        if unpinned > 0 {
+            FileHandle.standardError.write(Data("note: \(unpinned) of \(files.count) journals record no kernels this machine can run; they are derived on this machine's (tapedeck replay --verify says why for one)\n".utf8))
+        }
+        return groups.keys.sorted().map { groups[$0]! }
     }
 
     /// What a worker says about one regenerated session.

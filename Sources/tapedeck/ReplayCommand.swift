@@ -14,9 +14,17 @@ struct ReplayCommand: AsyncParsableCommand {
             with what was journaled as sent: exit 0 "identical", 1 with the first difference. seq/clientseq of \
             server messages depend on delivery timing and are left out of the comparison.
 
+            The derivation runs on the numeric kernels the header records (OpenBLAS version and core type, our \
+            elementwise kernels, thread count, model digest): the recorded OpenBLAS core type is forced whatever \
+            OPENBLAS_CORETYPE says. When this machine cannot run them, --verify says so, naming what was recorded \
+            and what is here, and exits 3; --allow-kernel-change derives on this machine's kernels anyway and lists \
+            every message that differs and by how much.
+
             Exit status: 0 identical (or, without --verify, the timeline was printed), 1 different, 2 the journal \
             could not be replayed at all (unreadable, not a session journal, or the derivation crashed — the \
-            derivation runs in a child process, so even a crash is reported rather than taking the replay down).
+            derivation runs in a child process, so even a crash is reported rather than taking the replay down), \
+            3 cannot reproduce here (this machine cannot run the recorded kernels, or has another OpenBLAS \
+            version or model).
             """)
 
     @Argument(help: "Journal file.") var file: String
@@ -26,10 +34,14 @@ struct ReplayCommand: AsyncParsableCommand {
     @OptionGroup var key: JournalKeyOptions
     @OptionGroup var engine: EngineArguments
     @Option(help: "Matrix threads for speech recognition (default: as the session header says, since results depend on it).") var threads: Int?
+    @Flag(help: "Derive even when this machine cannot run the recorded kernels, and list every message that differs, with its largest numeric change.")
+    var allowKernelChange = false
     @Flag(help: .hidden) var inProcess = false
 
     /// Exit status for a journal that could not be replayed (distinct from 1, "different").
     static let cannotReplay: Int32 = 2
+    /// Exit status when this machine cannot run what the journal recorded (not tampering).
+    static let cannotReproduce: Int32 = 3
 
     func run() async throws {
         guard inProcess else { return try superviseChild() }
@@ -49,6 +61,7 @@ struct ReplayCommand: AsyncParsableCommand {
         let child = Process()
         child.executableURL = WorkerProcesses.currentExecutable()
         child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--in-process"]
+        child.environment = try kernelEnvironment()
         try child.run()
         child.waitUntilExit()
         switch child.terminationReason {
@@ -60,11 +73,59 @@ struct ReplayCommand: AsyncParsableCommand {
         }
     }
 
+    /// The derivation's environment: the recorded kernels pinned (OpenBLAS reads
+    /// `OPENBLAS_CORETYPE` when it loads, so only a new process can take them), or, when this
+    /// machine cannot run them, a plain "cannot reproduce here" (exit 3) unless
+    /// --allow-kernel-change. A header the parent cannot read is left to the child to report.
+    private func kernelEnvironment() throws -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["TAPEDECK_BLAS_REEXEC"] = nil
+        // No key file is no key (nil), not a failure; a key that cannot be read is the child's to report.
+        let journalKey = (try? key.load()) ?? nil
+        guard let header = try? SessionHeader.read(from: URL(fileURLWithPath: file), key: journalKey),
+              header.components["engine.model"] != nil || engine.model != nil else { return environment }
+        guard let recorded = NumericEnvironment(recorded: header.components) else {
+            FileHandle.standardError.write(Data("note: the journal does not record its numeric kernels (written before they were); deriving on this machine's\n".utf8))
+            return environment
+        }
+        let obstacles = recorded.obstacles()
+        if !obstacles.isEmpty {
+            if verify && !allowKernelChange { throw cannotReproduceHere(obstacles) }
+            FileHandle.standardError.write(Data((["note: deriving on this machine's kernels, not the recorded ones:"]
+                + obstacles.map { "  \($0)" }).joined(separator: "\n").appending("\n").utf8))
+            return environment
+        }
+        if let preset = environment["OPENBLAS_CORETYPE"], preset.lowercased() != recorded.blasCore.lowercased() {
+            FileHandle.standardError.write(Data("note: OPENBLAS_CORETYPE=\(preset) is set here; the journal's \(recorded.blasCore) kernels are used instead\n".utf8))
+        }
+        environment["OPENBLAS_CORETYPE"] = recorded.blasCore
+        environment["TAPEDECK_KERNELS"] = recorded.kernels.rawValue
+        environment[BLASTuning.pinnedVariable] = "\(recorded.blasCore) \(recorded.kernels.rawValue)"
+        return environment
+    }
+
+    private func cannotReproduceHere(_ obstacles: [String]) -> ExitCode {
+        let lines = ["cannot reproduce here: \(file) was derived on numeric kernels this machine cannot run as recorded"]
+            + obstacles.map { "  \($0)" }
+            + ["  (this is not a difference in the journal; --allow-kernel-change derives anyway and lists what differs)"]
+        // On stdout with the other verdicts: an auditor's script reads one place.
+        print(lines.joined(separator: "\n"))
+        return ExitCode(Self.cannotReproduce)
+    }
+
     private func replay() async throws {
         let url = URL(fileURLWithPath: file)
         let journalKey = try key.load()
         let header = try SessionHeader.read(from: url, key: journalKey)
         FaultInjection.trapIfRequested(sessionId: header.sessionId)
+        // OpenBLAS ignores a core type it does not know (and picks its own): check it took ours.
+        if let pinned = ProcessInfo.processInfo.environment[BLASTuning.pinnedVariable],
+           let recorded = NumericEnvironment(recorded: header.components) {
+            let here = NumericEnvironment.here(threads: recorded.threads, modelDigest: recorded.modelDigest)
+            if here.blasCore.lowercased() != recorded.blasCore.lowercased() || here.kernels != recorded.kernels, !allowKernelChange {
+                throw cannotReproduceHere(["kernels: recorded \(pinned), this process runs \(here.blasCore) \(here.kernels.rawValue)"])
+            }
+        }
         var environment = SessionEnvironment.protocolOnly
         var recognizer: WhisperRecognizer?
         if let model = engine.model ?? header.components["engine.model"] {
@@ -72,6 +133,9 @@ struct ReplayCommand: AsyncParsableCommand {
                                                recorded: header.components)
             recognizer = loaded
             environment = SessionEnvironment(engine: loaded.identity, analyzer: try engine.analyzer())
+            if let digest = header.components["engine.model-digest"], digest != loaded.identity.modelDigest, verify, !allowKernelChange {
+                throw cannotReproduceHere(["model \(model): recorded digest \(digest), installed \(loaded.identity.modelDigest)"])
+            }
         }
         let differences = environment.differences(from: header.components)
         if !differences.isEmpty {
@@ -97,6 +161,17 @@ struct ReplayCommand: AsyncParsableCommand {
                 line += "; the last \(report.undelivered) were never sent live (the connection had ended, or `closed` was answered before them because transcription was behind)"
             }
             print(line)
+        } else if allowKernelChange, !report.differences.isEmpty {
+            print("DIFFERENT in \(report.differences.count) of \(run.derivedReplies.count + run.derivedEvents.count) messages (derived with --allow-kernel-change):")
+            for difference in report.differences {
+                let place = "  \(difference.stream) \(difference.index + 1): "
+                if let change = difference.largestNumericChange {
+                    print(place + "\(change.count == 1 ? "1 number differs" : "\(change.count) numbers differ"), at most \(String(format: "%.3g", change.magnitude)) (\(change.path): journaled \(change.journaled), derived \(change.derived))")
+                } else {
+                    print(place + "text or structure differs\n    journaled: \(difference.journaled ?? "(none)")\n    derived:   \(difference.derived ?? "(none)")")
+                }
+            }
+            throw ExitCode(1)
         } else if let difference = report.firstDifference {
             print("DIFFERENT at \(difference.stream) \(difference.index + 1):\n  journaled: \(difference.journaled ?? "(none)")\n  derived:   \(difference.derived ?? "(none)")")
             throw ExitCode(1)

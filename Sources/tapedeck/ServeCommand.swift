@@ -36,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var engine: EngineArguments
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
     @Option(help: "Matrix threads per transcription.") var threads = 1
+    @Option(help: "Numeric kernels: portable (OpenBLAS Haswell + AVX2: every journal replays on any x86-64-v3 machine) or native (the fastest this CPU has, e.g. AVX-512; replayable only where those run). Recorded in each journal header. Default: portable, or OPENBLAS_CORETYPE when set.")
+    var kernels: KernelPolicy?
     @Flag(help: "Answer the protocol only: no speech recognition, analysis or CSV files.") var noTranscription = false
     @Option(help: "Refuse new sessions (503) while this many transcriptions are queued or running.") var maxBacklog = 64
     @Option(help: "Cores transcription may use, for admission (default: the workers, at most one per core).") var capacityCores: Double?

@@ -20,6 +20,8 @@ struct TranscribeCommand: ParsableCommand {
     @Option(help: "Hypotheses kept by beam search, as first pass or fallback.") var beamSize = 5
     @Option(help: "When Whisper's quality gate rejects a window (repetition loop, average log-probability below -1): none keeps it, beam decodes it again with beam search.")
     var fallback = WhisperOptions.Fallback.beam
+    @Option(help: "Numeric kernels: portable (OpenBLAS Haswell + AVX2, every x86-64-v3 CPU) or native (the fastest this CPU has). Default: portable, or OPENBLAS_CORETYPE when set.")
+    var kernels: KernelPolicy?
     @Flag(help: "Print JSON lines (one segment each) instead of text.") var json = false
     @Flag(help: "Print each word with its times.") var words = false
 
