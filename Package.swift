@@ -4,9 +4,6 @@ import PackageDescription
 // Modules follow docs/DESIGN.md: one job each, tests beside each module.
 // System libraries come from Debian packages installed by tools/setup.
 
-// Swift 6 language mode (complete concurrency checking), adopted target by target; the package
-// default below stays 5 until the rest follow.
-let swift6: [SwiftSetting] = [.swiftLanguageMode(.v6)]
 let package = Package(
     name: "Tapedeck",
     platforms: [.macOS(.v15)],  // v15: the standard library's Mutex
@@ -40,18 +37,17 @@ let package = Package(
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         .target(name: "CChecksum"),
         .target(name: "CKernels", cSettings: [.unsafeFlags(["-O3"])]),
-        .target(name: "Digests", dependencies: ["CCrypto"], swiftSettings: swift6),
+        .target(name: "Digests", dependencies: ["CCrypto"]),
 
         // MARK: Modules
         // CoreMetrics only (the API, no backend): the fsync timer goes to whatever the process bootstrapped.
-        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests", .product(name: "CoreMetrics", package: "swift-metrics")],
-                swiftSettings: swift6),
-        .target(name: "StreamProtocol", dependencies: ["Digests"], swiftSettings: swift6),
-        .target(name: "Audio", swiftSettings: swift6),
+        .target(name: "Journal", dependencies: ["CLZ4", "CChecksum", "Digests", .product(name: "CoreMetrics", package: "swift-metrics")]),
+        .target(name: "StreamProtocol", dependencies: ["Digests"]),
+        .target(name: "Audio"),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
-        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"], swiftSettings: swift6),
+        .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
         .target(name: "Pipeline", dependencies: ["Journal", "Digests", "StreamProtocol", "Audio", "Recognition", "Analysis",
-                                         .product(name: "Logging", package: "swift-log")], swiftSettings: swift6),
+                                         .product(name: "Logging", package: "swift-log")]),
         .target(name: "Server", dependencies: [
             "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -69,7 +65,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Prometheus", package: "swift-prometheus"),
-        ], swiftSettings: swift6),
+        ]),
         // The WebSocket client of `tapedeck send`, the pipeline benchmark and the end-to-end tests;
         // a library of its own so that the server does not carry a client.
         .target(name: "StreamClient", dependencies: [
@@ -78,7 +74,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
-        ], swiftSettings: swift6),
+        ]),
         // The operator console: web pages on the server's port (docs/console.md).
         .target(name: "Console", dependencies: [
             "Server", "Pipeline", "Journal", "Audio", "Digests",
@@ -91,40 +87,39 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ], swiftSettings: swift6),
+        ]),
         .executableTarget(name: "tapedeck", dependencies: [
             "Journal", "Pipeline", "Server", "Console", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: swift6),
+        ]),
 
         // Entry points shared by the libFuzzer targets (Fuzz/) and the corpus replay test.
-        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"], swiftSettings: swift6),
+        .target(name: "FuzzTargets", dependencies: ["StreamProtocol", "Journal", "Audio"]),
 
         // MARK: Benchmarks (run by tools/bench, never by the tests)
-        .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal", swiftSettings: swift6),
-        .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR", swiftSettings: swift6),
-        .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis", swiftSettings: swift6),
-        .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio", swiftSettings: swift6),
-        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "StreamClient", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline", swiftSettings: swift6),
+        .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
+        .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
+        .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
+        .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
+        .executableTarget(name: "bench-pipeline", dependencies: ["Server", "StreamClient", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
         // Used by JournalTests to crash a real writer process.
-        .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe", swiftSettings: swift6),
+        .executableTarget(name: "tapedeck-journal-probe", dependencies: ["Journal"], path: "Sources/JournalProbe"),
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient", "Journal", "Pipeline", "Recognition"], swiftSettings: swift6),
-        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"], swiftSettings: swift6),
+        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient", "Journal", "Pipeline", "Recognition"]),
+        .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
             .product(name: "PropertyBased", package: "swift-property-based"),
-        ], swiftSettings: swift6),
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"], swiftSettings: swift6),
-        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"], swiftSettings: swift6),
+        ]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["FuzzTargets", "Journal", "Audio"]),
+        .testTarget(name: "AudioTests", dependencies: ["Audio", "TapedeckTesting"]),
         .testTarget(name: "RecognitionTests", dependencies: ["Recognition", "Audio", "TapedeckTesting"]),
-        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"], swiftSettings: swift6),
-        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"],
-                    swiftSettings: swift6),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
+        .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ConsoleTests", dependencies: [
             "Console", "Server", "Digests", "Pipeline", "StreamProtocol", "TapedeckTesting",
             .product(name: "Hummingbird", package: "hummingbird"),
@@ -132,11 +127,12 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
-        ], swiftSettings: swift6),
+        ]),
         .testTarget(name: "ServerTests", dependencies: [
             "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
-        ], swiftSettings: swift6),
+        ]),
     ],
-    swiftLanguageModes: [.v5]
+    // Every target in Swift 6 language mode: complete concurrency checking.
+    swiftLanguageModes: [.v6]
 )
