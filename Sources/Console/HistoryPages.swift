@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import NIOCore
+import Pipeline
 
 /// History: ended calls by day with search on their transcripts, one call's page, and its two
 /// CSV files. Org-scoped like every console page: another organization's day, call or CSV is the
@@ -38,6 +39,29 @@ extension Console {
                 return response
             }
         }
+        // Range export: every call of the organization between two days (inclusive) as one
+        // sheet, the same bytes as `tapedeck export --org … --from … --to …`.
+        router.get("/console/orgs/:org/history/export.csv") { request, context in
+            try console.scoped(request, context) { session in
+                let from = request.uri.queryParameters["from"].map(String.init) ?? ""
+                let to = request.uri.queryParameters["to"].map(String.init) ?? ""
+                guard let root = console.settings.resultsDirectory else { return console.notFound(session) }
+                guard Self.isDay(from), Self.isDay(to), from <= to else {
+                    var response = Response(status: .badRequest, headers: [.contentType: "text/plain; charset=utf-8"],
+                                            body: .init(byteBuffer: ByteBuffer(string: "Choose two days (yyyy-mm-dd), the first no later than the second.\n")))
+                    Self.secured(&response)
+                    return response
+                }
+                let organization = session.user.organization
+                let data = try Exporter.merge(Exporter.sessionFiles(root: root, organization: organization, from: from, to: to))
+                console.audit("exported calls", session, metadata: ["from": "\(from)", "to": "\(to)"])
+                var response = Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
+                                        body: .init(byteBuffer: ByteBuffer(bytes: data)))
+                Self.secured(&response)
+                response.headers[.contentDisposition] = "attachment; filename=\"\(organization)-\(from)-to-\(to).csv\""
+                return response
+            }
+        }
         for (file, utterances) in [("session.csv", false), ("utterances.csv", true)] {
             router.get("/console/orgs/:org/history/:day/:name/\(file)") { request, context in
                 try console.scoped(request, context) { session in
@@ -55,6 +79,14 @@ extension Console {
                     return response
                 }
             }
+        }
+    }
+
+    /// `yyyy-mm-dd` (what an `<input type="date">` sends).
+    static func isDay(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.count == 10 && bytes.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7 ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
         }
     }
 
@@ -115,6 +147,11 @@ extension Pages {
     <form method="get" action="/console/orgs/{{organization}}/history" class="search">
     <label>Search transcripts <input type="search" name="q" id="q" value="{{query}}"></label>
     <button type="submit" id="search">Search</button>
+    </form>
+    <form method="get" action="/console/orgs/{{organization}}/history/export.csv" class="search">
+    <label>Export calls from <input type="date" name="from" id="export-from" required></label>
+    <label>to <input type="date" name="to" id="export-to" required></label>
+    <button type="submit" id="export">Download CSV</button>
     </form>
     {{#query}}<p class="meta" id="search-result">{{total}} calls whose transcript contains “{{query}}”.</p>{{/query}}
     {{#days}}

@@ -116,4 +116,25 @@ import Testing
             #expect(try await acme.get(path).status == .notFound, "\(path)")
         }
     }
+
+    /// A range of days as one sheet: exactly what `tapedeck export` writes for the same range,
+    /// only the organization's own calls, and a clear 400 for a range that is not one.
+    @Test func exportsARangeOfDaysAsOneSheetOfTheOrganizationsCalls() async throws {
+        let (harness, acme, globex) = try await Self.setUp()
+        let results = harness.directory.appendingPathComponent("results")
+        let both = try await acme.get("/console/orgs/acme/history/export.csv?from=2026-11-01&to=2026-12-31")
+        #expect(both.status == .ok)
+        #expect(both.headers[.contentDisposition] == #"attachment; filename="acme-2026-11-01-to-2026-12-31.csv""#)
+        let expected = try Exporter.merge(Exporter.sessionFiles(root: results, organization: "acme", from: "2026-11-01", to: "2026-12-31"))
+        #expect(both.body == String(decoding: expected, as: UTF8.self))
+        #expect(both.body.contains("call-1") && both.body.contains("call-2") && !both.body.contains("secret-call"))
+        let one = try await acme.get("/console/orgs/acme/history/export.csv?from=2026-12-01&to=2026-12-01")
+        #expect(one.body.contains("call-2") && !one.body.contains("call-1"))
+        for bad in ["from=2026-12-02&to=2026-12-01", "from=yesterday&to=2026-12-01", "to=2026-12-01", "from=2026-12-01&to=2026-12-01x"] {
+            let refused = try await acme.get("/console/orgs/acme/history/export.csv?\(bad)")
+            #expect(refused.status == .badRequest, "\(bad)")
+        }
+        #expect(try await globex.get("/console/orgs/acme/history/export.csv?from=2026-11-01&to=2026-12-31").status == .notFound)
+        #expect(try await acme.get("/console/orgs/acme/history").body.contains(#"id="export""#), "the history page offers the export")
+    }
 }

@@ -11,12 +11,17 @@ import Testing
 @Suite struct CloseLatenessTests {
     typealias Fixture = SessionDriverTests
 
-    @Test func closedIsSentWhileTranscriptionsAreHeldAndTheCSVComesFromTheJournal() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-close-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
+    /// A live session's journal recorder writing into `folder`, with the environment it records.
+    static func journal(in folder: TemporaryDirectory) -> (SessionEnvironment, SessionJournal) {
         let environment = SessionEnvironment(engine: Fixture.engine)
-        let recorder = SessionJournal(settings: .init(root: root, sync: .default, key: nil, maxQueuedBytes: 1 << 20),
+        let recorder = SessionJournal(settings: .init(root: folder.url, sync: .default, key: nil, maxQueuedBytes: 1 << 20),
                                       facts: Fixture.facts, components: environment.components, onFailure: { _ in })
+        return (environment, recorder)
+    }
+
+    @Test func closedIsSentWhileTranscriptionsAreHeldAndTheCSVComesFromTheJournal() async throws {
+        let folder = try TemporaryDirectory()
+        let (environment, recorder) = Self.journal(in: folder)
         let transport = MemoryTransport()
         let transcriber = StubTranscriber(held: true)
         let counters = OverloadCounters()
@@ -63,11 +68,8 @@ import Testing
     /// A graceful shutdown's deadline also ends the wait of a session completing its CSV: the
     /// journal stays sealed and `tapedeck regenerate` writes the CSV later.
     @Test func theShutdownDeadlineEndsTheWaitForTheJournalDerivation() async throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-close-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: root) }
-        let environment = SessionEnvironment(engine: Fixture.engine)
-        let recorder = SessionJournal(settings: .init(root: root, sync: .default, key: nil, maxQueuedBytes: 1 << 20),
-                                      facts: Fixture.facts, components: environment.components, onFailure: { _ in })
+        let folder = try TemporaryDirectory()
+        let (environment, recorder) = Self.journal(in: folder)
         let transport = MemoryTransport()
         let transcriber = StubTranscriber(held: true)
         let control = SessionControl()

@@ -131,3 +131,33 @@ actor SessionEnds {
     var urls: [URL] = []
     func add(_ url: URL?) { if let url { urls.append(url) } }
 }
+
+extension ServerHarness {
+    /// A plain HTTP/1.1 GET on a raw socket, read to the end (`Connection: close`), off the
+    /// concurrency pool like `upgradeStatus`: the status, the response head and the body.
+    func get(_ path: String) async throws -> (status: Int, head: String, body: String) {
+        let port = self.port
+        return try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    guard let fd = Loopback.connect(port: port) else { throw ServerError.io("connect failed") }
+                    defer { close(fd) }
+                    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
+                    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+                    var response: [UInt8] = []
+                    var buffer = [UInt8](repeating: 0, count: 4096)
+                    while true {
+                        let n = recv(fd, &buffer, buffer.count, 0)
+                        if n <= 0 { break }
+                        response += buffer.prefix(n)
+                    }
+                    let text = String(decoding: response, as: UTF8.self)
+                    let parts = text.split(separator: " ", maxSplits: 2)
+                    guard parts.count >= 2, let status = Int(parts[1]) else { throw ServerError.io("no HTTP status in \(text.prefix(60))") }
+                    guard let split = text.range(of: "\r\n\r\n") else { throw ServerError.io("no HTTP head in \(text.prefix(60))") }
+                    return (status, String(text[..<split.lowerBound]), String(text[split.upperBound...]))
+                })
+            }.start()
+        }
+    }
+}

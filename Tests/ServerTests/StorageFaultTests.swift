@@ -94,32 +94,3 @@ import TapedeckTesting
         #expect(try await harness.get("/health").status == 200)
     }
 }
-
-extension ServerHarness {
-    /// A plain HTTP GET on a raw socket (off the concurrency pool, like `upgradeStatus`).
-    func get(_ path: String) async throws -> (status: Int, body: String) {
-        let port = self.port
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    guard let fd = Loopback.connect(port: port) else { throw ServerError.io("connect failed") }
-                    defer { close(fd) }
-                    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n\r\n"
-                    _ = request.withCString { send(fd, $0, strlen($0), 0) }
-                    var response: [UInt8] = []
-                    var buffer = [UInt8](repeating: 0, count: 4096)
-                    while true {
-                        let n = recv(fd, &buffer, buffer.count, 0)
-                        if n <= 0 { break }
-                        response += buffer.prefix(n)
-                    }
-                    let text = String(decoding: response, as: UTF8.self)
-                    let parts = text.split(separator: " ", maxSplits: 2)
-                    guard parts.count >= 2, let status = Int(parts[1]) else { throw ServerError.io("no HTTP status in \(text.prefix(60))") }
-                    let body = text.components(separatedBy: "\r\n\r\n").dropFirst().joined(separator: "\r\n\r\n")
-                    return (status, body)
-                })
-            }.start()
-        }
-    }
-}
