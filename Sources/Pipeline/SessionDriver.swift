@@ -163,7 +163,7 @@ public final class SessionDriver {
         self.control = control
         // The reader is held by bytes only; audio beyond the transcription bound waits in the
         // loop (`deferred`), so a `close` behind it is still read and answered on time.
-        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes, maxTranscriptions: .max)
+        self.gate = InboundGate(maxBytes: limits.maxQueuedInboundBytes)
         self.maxQueuedTranscriptions = limits.maxQueuedTranscriptions
         self.logger = logger
         self.project = project
@@ -227,7 +227,6 @@ public final class SessionDriver {
                 await handleCounted(record)
             case .transcribed(let id, let result):
                 pending -= 1
-                gate.transcriptionDone()
                 await apply(result, to: id)
                 while !deferred.isEmpty, pending < maxQueuedTranscriptions { await handleCounted(deferred.removeFirst()) }
             case .storageFailed(let error):
@@ -343,7 +342,6 @@ public final class SessionDriver {
                     try await perform(reducer.reduce(.transcribed(id: request.id, result)))
                 case .concurrent(let quiet):
                     pending += 1
-                    gate.transcriptionQueued()
                     let due = identifiedAt.map { $0 &+ quiet }
                     let task = Task { try await transcriber.transcribe(request) }
                     var placed = request
