@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // MARK: System libraries and C helpers
@@ -46,16 +47,24 @@ let package = Package(
         .target(name: "Audio"),
         .target(name: "Recognition", dependencies: ["CBLAS", "CKernels", "Digests"]),
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
-        .target(name: "Pipeline", dependencies: ["Journal", "Digests", "StreamProtocol", "Audio", "Recognition", "Analysis",
+        // Keys, users, sessions and nodes: SQLite on one node, PostgreSQL for a cluster (docs/operations.md).
+        .target(name: "ControlPlane", dependencies: [
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        ]),
+        .target(name: "Pipeline", dependencies: ["Journal", "ControlPlane", "Digests", "StreamProtocol", "Audio", "Recognition", "Analysis",
                                          .product(name: "Logging", package: "swift-log")]),
         .target(name: "Server", dependencies: [
-            "Pipeline", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
+            "Pipeline", "ControlPlane", "Recognition", "Journal", "StreamProtocol", "Audio", "CCrypto",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTLS", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -77,11 +86,10 @@ let package = Package(
         ]),
         // The operator console: web pages on the server's port (docs/console.md).
         .target(name: "Console", dependencies: [
-            "Server", "Pipeline", "Journal", "Audio", "Digests",
+            "Server", "ControlPlane", "Pipeline", "Journal", "Audio", "Digests",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "Mustache", package: "swift-mustache"),
-            .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
@@ -89,7 +97,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .executableTarget(name: "tapedeck", dependencies: [
-            "Journal", "Pipeline", "Server", "Console", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
+            "Journal", "ControlPlane", "Pipeline", "Server", "Console", "StreamClient", "StreamProtocol", "Audio", "Recognition", "Analysis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "Logging", package: "swift-log"),
@@ -109,7 +117,7 @@ let package = Package(
 
         // MARK: Tests
         // Support shared by the test targets (never linked into the product).
-        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient", "Journal", "Pipeline", "Recognition"]),
+        .target(name: "TapedeckTesting", dependencies: ["Audio", "StreamClient", "Journal", "Pipeline", "Recognition", "ControlPlane"]),
         .testTarget(name: "JournalTests", dependencies: ["Journal", "TapedeckTesting"]),
         .testTarget(name: "StreamProtocolTests", dependencies: [
             "StreamProtocol",
@@ -121,7 +129,7 @@ let package = Package(
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis"]),
         .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "Journal", "Audio", "Recognition", "Analysis", "StreamProtocol", "TapedeckTesting"]),
         .testTarget(name: "ConsoleTests", dependencies: [
-            "Console", "Server", "Digests", "Pipeline", "StreamProtocol", "TapedeckTesting",
+            "Console", "Server", "Digests", "Pipeline", "StreamProtocol", "TapedeckTesting", "ControlPlane",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -129,7 +137,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting",
+            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting", "ControlPlane", "StreamClient",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

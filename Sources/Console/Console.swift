@@ -54,28 +54,28 @@ public struct Console: Sendable {
         router.get("/console") { _, _ in Response.redirect(to: "/console/profile") }
         router.get("/console/assets/console.css") { _, _ in Self.asset(Assets.css, type: "text/css; charset=utf-8") }
         router.get("/console/assets/console.js") { _, _ in Self.asset(Assets.javascript, type: "text/javascript; charset=utf-8") }
-        router.get("/console/login") { request, _ in try console.loginPage(request) }
+        router.get("/console/login") { request, _ in try await console.loginPage(request) }
         router.post("/console/login") { request, context in try await console.login(request, peer: peer(context)) }
         router.post("/console/logout") { request, _ in try await console.logout(request) }
         router.get("/console/profile") { request, _ in
-            guard let session = try console.session(request) else { return Self.toLogin() }
+            guard let session = try await console.session(request) else { return Self.toLogin() }
             return Response.redirect(to: "/console/orgs/\(session.user.organization)/profile")
         }
         router.get("/console/orgs/:org/profile") { request, context in
-            try console.scoped(request, context) { session in try console.profile(session, request: request) }
+            try await console.scoped(request, context) { session in try await console.profile(session, request: request) }
         }
         addLiveRoutes(to: router)
         addHistoryRoutes(to: router)
         router.post("/console/orgs/:org/keys") { request, context in
             try await console.form(request, context) { session, _ in
-                let issued = try console.keys.create(organization: session.user.organization, label: "console")
+                let issued = try await console.keys.create(organization: session.user.organization, label: "console")
                 console.audit("issued key", session, key: issued.info.id)
                 return Self.backToProfile(session, notice: "issued")
             }
         }
         router.post("/console/orgs/:org/keys/:id/rotate") { request, context in
             try await console.form(request, context) { session, id in
-                guard let id, let issued = try? console.keys.rotate(id: id, organization: session.user.organization) else {
+                guard let id, let issued = try? await console.keys.rotate(id: id, organization: session.user.organization) else {
                     return console.notFound(session)
                 }
                 console.audit("rotated key", session, key: id, metadata: ["replacement": "\(issued.info.id)"])
@@ -84,7 +84,7 @@ public struct Console: Sendable {
         }
         router.post("/console/orgs/:org/keys/:id/revoke") { request, context in
             try await console.form(request, context) { session, id in
-                guard let id, (try? console.keys.revoke(id: id, organization: session.user.organization)) != nil else {
+                guard let id, (try? await console.keys.revoke(id: id, organization: session.user.organization)) != nil else {
                     return console.notFound(session)
                 }
                 console.audit("revoked key", session, key: id)
@@ -94,12 +94,12 @@ public struct Console: Sendable {
         // The secrets come by a CSRF-checked POST, not in the page: a page left open, cached or
         // screenshotted shows only masks until someone clicks.
         router.post("/console/orgs/:org/keys/:id/reveal") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 guard Tokens.equal(request.headers[HTTPField.Name("X-CSRF-Token")!] ?? "", session.csrfToken) else {
                     return Self.json(["error": "the page is out of date: reload it"], status: .forbidden)
                 }
                 guard let id = context.parameters.get("id"),
-                      let credentials = try console.keys.credentials(id: id, organization: session.user.organization),
+                      let credentials = try await console.keys.credentials(id: id, organization: session.user.organization),
                       credentials.info.revokedAt == nil else { return Self.json(["error": "not found"], status: .notFound) }
                 console.audit("revealed key", session, key: id)
                 return Self.json(["apiKey": credentials.apiKey ?? "", "clientSecret": credentials.clientSecret ?? ""], status: .ok)
@@ -109,32 +109,32 @@ public struct Console: Sendable {
 
     // MARK: Sessions
 
-    func session(_ request: Request) throws -> ConsoleSession? {
+    func session(_ request: Request) async throws -> ConsoleSession? {
         guard let token = request.cookies[Self.sessionCookie]?.value, !token.isEmpty else { return nil }
-        return try users.session(token: token)
+        return try await users.session(token: token)
     }
 
     /// Signed in, and of the organization in the path; otherwise login or 404.
-    func scoped<Context: RequestContext>(_ request: Request, _ context: Context, _ body: (ConsoleSession) throws -> Response) throws -> Response {
-        guard let session = try self.session(request) else { return Self.toLogin() }
+    func scoped<Context: RequestContext>(_ request: Request, _ context: Context, _ body: (ConsoleSession) async throws -> Response) async throws -> Response {
+        guard let session = try await self.session(request) else { return Self.toLogin() }
         guard context.parameters.get("org") == session.user.organization else { return notFound(session) }
-        return try body(session)
+        return try await body(session)
     }
 
     /// A state-changing form: signed in, of the path's organization, carrying the session's CSRF token.
     func form<Context: RequestContext>(_ request: Request, _ context: Context,
-                                       _ body: (ConsoleSession, String?) throws -> Response) async throws -> Response {
-        guard let session = try self.session(request) else { return Self.toLogin() }
+                                       _ body: (ConsoleSession, String?) async throws -> Response) async throws -> Response {
+        guard let session = try await self.session(request) else { return Self.toLogin() }
         guard context.parameters.get("org") == session.user.organization else { return notFound(session) }
         let fields = try await Self.formFields(request)
         guard Tokens.equal(fields["csrf"] ?? "", session.csrfToken) else { return expiredForm(session) }
-        return try body(session, context.parameters.get("id"))
+        return try await body(session, context.parameters.get("id"))
     }
 
     // MARK: Login and logout
 
-    func loginPage(_ request: Request, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) throws -> Response {
-        if error == nil, let session = try self.session(request) {
+    func loginPage(_ request: Request, error: String? = nil, email: String = "", status: HTTPResponse.Status = .ok) async throws -> Response {
+        if error == nil, let session = try await self.session(request) {
             return Response.redirect(to: "/console/orgs/\(session.user.organization)/profile")
         }
         // Before there is a session, the login form's CSRF token is a double-submit cookie:
@@ -152,23 +152,23 @@ public struct Console: Sendable {
         let email = fields["email"] ?? ""
         guard let cookieToken = request.cookies[Self.loginCookie]?.value,
               Tokens.equal(fields["csrf"] ?? "", cookieToken) else {
-            return try loginPage(request, error: "The sign-in form had expired. Please try again.", email: email, status: .forbidden)
+            return try await loginPage(request, error: "The sign-in form had expired. Please try again.", email: email, status: .forbidden)
         }
         if let wait = throttle.retryAfter(email: email, peer: peer) {
             logger.notice("console login throttled", metadata: ["peer": "\(peer)"])
-            var response = try loginPage(request, error: "Too many failed sign-ins. Try again in \(Self.minutes(wait)).",
+            var response = try await loginPage(request, error: "Too many failed sign-ins. Try again in \(Self.minutes(wait)).",
                                          email: email, status: .tooManyRequests)
             response.headers[.retryAfter] = "\(wait)"
             return response
         }
-        let found = try users.credentials(email: email)
+        let found = try await users.credentials(email: email)
         guard await passwords.verify(fields["password"] ?? "", hash: found?.passwordHash), let user = found?.user else {
             throttle.recordFailure(email: email, peer: peer)
             logger.notice("console login failed", metadata: ["peer": "\(peer)"])
-            return try loginPage(request, error: "Wrong email or password.", email: email, status: .unauthorized)
+            return try await loginPage(request, error: "Wrong email or password.", email: email, status: .unauthorized)
         }
         throttle.recordSuccess(email: email, peer: peer)
-        let (token, session) = try users.startSession(for: user, lifetimeSeconds: settings.sessionLifetimeSeconds)
+        let (token, session) = try await users.startSession(for: user, lifetimeSeconds: settings.sessionLifetimeSeconds)
         audit("signed in", session)
         var response = Response.redirect(to: "/console/orgs/\(user.organization)/profile")
         response.setCookie(cookie(Self.sessionCookie, token, path: "/console", maxAge: Int(settings.sessionLifetimeSeconds)))
@@ -177,10 +177,10 @@ public struct Console: Sendable {
     }
 
     func logout(_ request: Request) async throws -> Response {
-        if let token = request.cookies[Self.sessionCookie]?.value, let session = try users.session(token: token) {
+        if let token = request.cookies[Self.sessionCookie]?.value, let session = try await users.session(token: token) {
             let fields = try await Self.formFields(request)
             guard Tokens.equal(fields["csrf"] ?? "", session.csrfToken) else { return expiredForm(session) }
-            try users.endSession(token: token)
+            try await users.endSession(token: token)
             audit("signed out", session)
         }
         var response = Self.toLogin()
@@ -190,13 +190,13 @@ public struct Console: Sendable {
 
     // MARK: Pages
 
-    func profile(_ session: ConsoleSession, request: Request) throws -> Response {
-        let all = try keys.list(organization: session.user.organization)
+    func profile(_ session: ConsoleSession, request: Request) async throws -> Response {
+        let all = try await keys.list(organization: session.user.organization)
         let host = request.head.authority ?? "localhost"
         let streamURL = "\(settings.tls ? "wss" : "ws")://\(host)\(settings.streamPath)"
         var active: [[String: Any]] = []
         for (index, key) in all.filter({ $0.revokedAt == nil }).reversed().enumerated() {
-            let credentials = try keys.credentials(id: key.id, organization: session.user.organization)
+            let credentials = try await keys.credentials(id: key.id, organization: session.user.organization)
             // Mustache treats "" as true: an empty label is left out rather than shown as " · ".
             active.append([
                 "id": key.id, "label": key.label.isEmpty ? false as Any : key.label, "created": JournalTime.iso8601(microseconds: key.createdAt),

@@ -14,12 +14,12 @@ extension Console {
     func addHistoryRoutes<Context: RequestContext>(to router: Router<Context>) {
         let console = self
         router.get("/console/orgs/:org/history") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 console.historyList(session, query: request.uri.queryParameters["q"].map { String($0) })
             }
         }
         router.get("/console/orgs/:org/history/:day/:name") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
                       let call = history.call(organization: session.user.organization, day: day, name: name) else {
                     return console.notFound(session)
@@ -28,7 +28,7 @@ extension Console {
             }
         }
         router.get("/console/orgs/:org/history/:day/:name/audio.wav") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
                       let wav = history.audio(organization: session.user.organization, day: day, name: name) else {
                     return console.notFound(session)
@@ -42,7 +42,7 @@ extension Console {
         // Range export: every call of the organization between two days (inclusive) as one
         // sheet, the same bytes as `tapedeck export --org … --from … --to …`.
         router.get("/console/orgs/:org/history/export.csv") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 let from = request.uri.queryParameters["from"].map(String.init) ?? ""
                 let to = request.uri.queryParameters["to"].map(String.init) ?? ""
                 guard let root = console.settings.resultsDirectory else { return console.notFound(session) }
@@ -64,7 +64,7 @@ extension Console {
         }
         for (file, utterances) in [("session.csv", false), ("utterances.csv", true)] {
             router.get("/console/orgs/:org/history/:day/:name/\(file)") { request, context in
-                try console.scoped(request, context) { session in
+                try await console.scoped(request, context) { session in
                     guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
                           let data = history.csv(organization: session.user.organization, day: day, name: name, utterances: utterances) else {
                         return console.notFound(session)

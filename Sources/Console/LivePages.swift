@@ -12,10 +12,10 @@ extension Console {
     func addLiveRoutes<Context: RequestContext>(to router: Router<Context>) {
         let console = self
         router.get("/console/orgs/:org/live") { request, context in
-            try console.scoped(request, context) { session in console.liveList(session) }
+            try await console.scoped(request, context) { session in console.liveList(session) }
         }
         router.get("/console/orgs/:org/live/:id") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 guard let id = context.parameters.get("id"),
                       let snapshot = console.live.snapshot(id: id, organization: session.user.organization) else {
                     return console.notFound(session)
@@ -24,7 +24,7 @@ extension Console {
             }
         }
         router.get("/console/orgs/:org/live/:id/events") { request, context in
-            try console.scoped(request, context) { session in
+            try await console.scoped(request, context) { session in
                 guard let id = context.parameters.get("id"),
                       let followed = console.live.follow(id: id, organization: session.user.organization) else {
                     return console.notFound(session)

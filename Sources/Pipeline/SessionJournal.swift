@@ -59,6 +59,9 @@ public actor SessionJournal: SessionRecorder {
         }
     }
 
+    /// Where the journal is, once it has been created.
+    public var journalURL: URL? { url }
+
     public func identified(sessionId: String, negotiated: String) {
         guard self.sessionId == nil else { return }
         self.sessionId = sessionId

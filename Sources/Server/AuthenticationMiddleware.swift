@@ -10,7 +10,7 @@ struct AuthenticationMiddleware: RouterMiddleware {
     let authenticator: Authenticator
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        switch authenticator.authenticate(request) {
+        switch await authenticator.authenticate(request) {
         case .refused(let reason):
             // The reason is for the server log; the client only learns "401".
             context.logger.notice("refused stream connection", metadata: ["reason": "\(reason)", "peer": "\(context.channel.remoteAddress?.description ?? "?")"])

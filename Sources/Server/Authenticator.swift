@@ -20,7 +20,7 @@ struct Authenticator: Sendable {
     /// Header names that carry credentials: never journaled, never logged.
     static let credentialHeaders: Set<String> = ["x-api-key", "signature", "signature-input", "authorization", "cookie"]
 
-    func authenticate(_ request: Request) -> Outcome {
+    func authenticate(_ request: Request) async -> Outcome {
         let query = Self.queryItems(request.uri.query ?? "")
         let headers = Self.headerFields(request)
         let headerKey = headers["x-api-key"]
@@ -28,7 +28,7 @@ struct Authenticator: Sendable {
         guard let apiKey = headerKey ?? queryKey, !apiKey.isEmpty else {
             return .refused(reason: "no API key (pass ?x-api-key= or the X-API-KEY header)")
         }
-        guard let key = store.authenticate(apiKey: apiKey) else {
+        guard let key = await store.authenticate(apiKey: apiKey) else {
             return .refused(reason: "unknown or revoked API key")
         }
         let isAudioHook = headers.keys.contains { $0.hasPrefix("audiohook-") }

@@ -34,6 +34,9 @@ public final class LiveSessions: Sendable {
         return LiveSessionHandle(registry: self, id: id)
     }
 
+    /// Open sessions of every organization: a count only, for the node registry.
+    public var count: Int { entries.withLock { $0.count } }
+
     // MARK: Queries, org-scoped
 
     /// The organization's open sessions, oldest first.

@@ -90,8 +90,8 @@ enum Secrets {
 /// them back, so they cannot be stored hashed). 32 raw bytes (`head -c 32 /dev/urandom`), readable
 /// by the owner only: created on first use in the data folder, or provisioned by the operator
 /// (`--master-key-file`), in which case it is never created.
-enum MasterKey {
-    static func load(at url: URL) throws -> [UInt8] {
+public enum MasterKey {
+    public static func load(at url: URL) throws -> [UInt8] {
         guard let data = try? Data(contentsOf: url) else { throw ServerError.missingMasterKey(url.path) }
         guard data.count == 32 else { throw ServerError.badMasterKey(url.path) }
         return [UInt8](data)
@@ -99,11 +99,11 @@ enum MasterKey {
 
     /// What the key store remembers of the key its secrets were sealed with: the first 16 bytes
     /// of an HMAC under it, which identifies the key without revealing it.
-    static func fingerprint(_ key: [UInt8]) -> String {
+    public static func fingerprint(_ key: [UInt8]) -> String {
         Array(HMACSHA256.authenticate(Array("tapedeck master key fingerprint v1".utf8), key: key).prefix(16)).hexString
     }
 
-    static func loadOrCreate(at url: URL) throws -> [UInt8] {
+    public static func loadOrCreate(at url: URL) throws -> [UInt8] {
         if FileManager.default.fileExists(atPath: url.path) { return try load(at: url) }
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         let key = Secrets.randomBytes(32)

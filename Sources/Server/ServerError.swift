@@ -1,3 +1,5 @@
+import ControlPlane
+
 /// Errors from the server and its key store, with what to do about them.
 public enum ServerError: Error, CustomStringConvertible, Equatable {
     case badMasterKey(String)
@@ -8,6 +10,7 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
     case unknownKey(String)
     case invalidOrganizationName(String)
     case database(String)
+    case controlPlane(ControlPlaneError)
     case configuration(String)
 
     public var description: String {
@@ -24,6 +27,7 @@ public enum ServerError: Error, CustomStringConvertible, Equatable {
         case let .invalidOrganizationName(name):
             return "\"\(name)\" is not a valid organization name: use 1-64 letters, digits, '-', '_' or '.', not starting with '.'"
         case let .database(why): return "database error: \(why)"
+        case let .controlPlane(error): return error.description
         case let .configuration(why): return why
         }
     }

@@ -82,10 +82,12 @@ struct ObservedTranscriber: Transcriber {
 final class ObservedRecorder: SessionRecorder {
     let base: any SessionRecorder
     let live: LiveSessionHandle
+    let onIdentified: (@Sendable (_ sessionId: String, _ language: String?) async -> Void)?
 
-    init(base: any SessionRecorder, live: LiveSessionHandle) {
+    init(base: any SessionRecorder, live: LiveSessionHandle, onIdentified: (@Sendable (String, String?) async -> Void)?) {
         self.base = base
         self.live = live
+        self.onIdentified = onIdentified
     }
 
     func append(_ type: RecordType, receivedAt: Int64, payload: [UInt8]) async {
@@ -96,6 +98,7 @@ final class ObservedRecorder: SessionRecorder {
         let details = try? JSONValue.parse(negotiated)
         live.identified(sessionId: sessionId, language: details?["language"]?.stringValue)
         await base.identified(sessionId: sessionId, negotiated: negotiated)
+        await onIdentified?(sessionId, details?["language"]?.stringValue)
     }
 
     func abandon() async { await base.abandon() }
@@ -108,6 +111,8 @@ public struct SessionObservation: Sendable {
     let metrics: ServerMetrics
     let live: LiveSessionHandle
     let dialect: String
+    /// Hears the session's id and language once its journal exists (the session index).
+    var onIdentified: (@Sendable (_ sessionId: String, _ language: String?) async -> Void)?
 
     init(metrics: ServerMetrics, live: LiveSessions, organization: String, dialect: String, startedAt: Date) {
         self.metrics = metrics
@@ -118,7 +123,7 @@ public struct SessionObservation: Sendable {
 
     func transport(_ base: any SessionTransport) -> any SessionTransport { ObservedTransport(base: base, metrics: metrics, live: live) }
     func transcriber(_ base: (any Transcriber)?) -> (any Transcriber)? { base.map { ObservedTranscriber(base: $0, metrics: metrics) } }
-    func recorder(_ base: any SessionRecorder) -> any SessionRecorder { ObservedRecorder(base: base, live: live) }
+    func recorder(_ base: any SessionRecorder) -> any SessionRecorder { ObservedRecorder(base: base, live: live, onIdentified: onIdentified) }
 
     /// The session is over; `end` is its transport-closed record, if it had one.
     func ended(_ end: JournalRecord?) {

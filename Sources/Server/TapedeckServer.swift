@@ -1,4 +1,5 @@
 import Foundation
+import Journal
 import HTTPTypes
 import Pipeline
 import Recognition
@@ -32,6 +33,7 @@ public enum TapedeckServer {
         overloadCounters: OverloadCounters = OverloadCounters(),
         metrics: ServerMetrics = ServerMetrics(),
         live: LiveSessions = LiveSessions(),
+        indexing: (any SessionIndexing)? = nil,
         addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
@@ -126,8 +128,16 @@ public enum TapedeckServer {
                     storage.reportFailure(error)
                     control.storageFailed(error)
                 })
-            let observation = SessionObservation(metrics: metrics, live: live, organization: facts.organization,
+            var observation = SessionObservation(metrics: metrics, live: live, organization: facts.organization,
                                                  dialect: facts.dialect, startedAt: Date())
+            if let indexing {
+                let startedAt = wallClockMicroseconds()
+                observation.onIdentified = { sessionId, language in
+                    guard let journal = await recorder.journalURL else { return }
+                    await indexing.started(organization: facts.organization, sessionId: sessionId, dialect: facts.dialect,
+                                           language: language, journal: journal, startedAt: startedAt)
+                }
+            }
             let transport = WebSocketTransport(inbound: inbound, outbound: outbound, configuration: configuration,
                                                controls: controls, clock: clock)
             let driver = SessionDriver(
@@ -146,6 +156,7 @@ public enum TapedeckServer {
                 observation.ended(outcome?.end)
                 return outcome?.journal?.url
             }.value
+            if let url, let indexing { await indexing.ended(journal: url) }
             await onSessionEnd(url)
         }
 

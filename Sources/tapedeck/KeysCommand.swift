@@ -3,7 +3,7 @@ import Foundation
 import Journal
 import Server
 
-struct KeysCommand: ParsableCommand {
+struct KeysCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keys",
         abstract: "Manage organizations' API keys (checked by hash; secrets sealed under the master key).",
@@ -11,8 +11,20 @@ struct KeysCommand: ParsableCommand {
 
     struct DataOptions: ParsableArguments {
         @Option(help: "Data directory holding tapedeck.sqlite and master.key.") var data = "data"
-        @OptionGroup var masterKey: MasterKeyOption
-        func store() throws -> KeyStore { try masterKey.openKeyStore(data: data) }
+        @OptionGroup var controlPlane: ControlPlaneOptions
+
+        /// Runs `body` with the key store, closing the control plane after.
+        func withStore<T>(_ body: (KeyStore) async throws -> T) async throws -> T {
+            let opened = try await controlPlane.open(data: data)
+            do {
+                let result = try await body(opened.keys)
+                await opened.close()
+                return result
+            } catch {
+                await opened.close()
+                throw error
+            }
+        }
     }
 
     static func show(_ issued: IssuedKey) {
@@ -27,20 +39,20 @@ struct KeysCommand: ParsableCommand {
         """)
     }
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key for an organization (created if new).")
         @Option(help: "Organization name (letters, digits, '-', '_', '.').") var org: String
         @Option(help: "A note to recognise the key by.") var label = ""
         @OptionGroup var options: DataOptions
-        func run() throws { KeysCommand.show(try options.store().create(organization: org, label: label)) }
+        func run() async throws { KeysCommand.show(try await options.withStore { try await $0.create(organization: org, label: label) }) }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List keys (ids and state, never secrets).")
         @Option(help: "Only this organization's keys.") var org: String?
         @OptionGroup var options: DataOptions
-        func run() throws {
-            let keys = try options.store().list(organization: org)
+        func run() async throws {
+            let keys = try await options.withStore { try await $0.list(organization: org) }
             if keys.isEmpty { print("no keys"); return }
             print("ID          ORGANIZATION          CREATED (UTC)                STATE     LABEL")
             for key in keys {
@@ -51,22 +63,22 @@ struct KeysCommand: ParsableCommand {
         }
     }
 
-    struct Revoke: ParsableCommand {
+    struct Revoke: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Revoke a key: new connections with it get 401.")
         @Argument(help: "Key id (from `keys list`).") var id: String
         @OptionGroup var options: DataOptions
-        func run() throws {
-            try options.store().revoke(id: id)
+        func run() async throws {
+            try await options.withStore { try await $0.revoke(id: id) }
             print("revoked \(id)")
         }
     }
 
-    struct Rotate: ParsableCommand {
+    struct Rotate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Issue a replacement key for the same organization and revoke the old one.")
         @Argument(help: "Key id to replace.") var id: String
         @OptionGroup var options: DataOptions
-        func run() throws {
-            let issued = try options.store().rotate(id: id)
+        func run() async throws {
+            let issued = try await options.withStore { try await $0.rotate(id: id) }
             print("revoked \(id); its replacement:")
             KeysCommand.show(issued)
         }

@@ -18,7 +18,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "WebSocket path.") var path = "/v1/stream"
     @Option(help: "Journal directory.") var journal = "journal"
     @Option(help: "Data directory (API keys, master key).") var data = "data"
-    @OptionGroup var masterKey: MasterKeyOption
+    @OptionGroup var controlPlane: ControlPlaneOptions
+    @Option(help: "This node's name in the control plane's node registry and session index (default: the host name and port).") var node: String?
     @Option(help: "Results directory (CSV files).") var results = "results"
     @Option(help: "TLS certificate chain (PEM) for wss://.") var tlsCert: String?
     @Option(help: "TLS private key (PEM) for wss://.") var tlsKey: String?
@@ -96,8 +97,20 @@ struct ServeCommand: AsyncParsableCommand {
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-        let store = try masterKey.openKeyStore(data: data)
-        if try store.list().allSatisfy({ $0.revokedAt != nil }) {
+        let location = try controlPlane.location(data: data)
+        // Nodes sharing a control plane share keys and users, and journals signed by one are
+        // verified by all: each must be given the same keys, never make its own.
+        if location.isShared, configuration.journalKey == nil {
+            throw ServerError.configuration("--journal-key-file is required with a shared control plane (\(location.displayName)): provision one journal key and give it to every node")
+        }
+        let opened = try await controlPlane.open(data: data)
+        let store = opened.keys
+        let nodeName = node ?? "\(ProcessInfo.processInfo.hostName):\(port)"
+        let index = NodeIndexing(index: try await opened.sessionIndex(), registry: try await opened.nodes(), node: nodeName,
+                                 journalRoot: configuration.journalDirectory, resultsRoot: configuration.resultsDirectory,
+                                 journalKey: configuration.journalKey, logger: logger)
+        logger.notice("control plane ready", metadata: ["control-plane": "\(location.displayName)", "node": "\(nodeName)"])
+        if try await store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
         }
         var consoleSettings = Console.Settings()
@@ -110,10 +123,11 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         metrics.bootstrapProcessWide()
         let live = LiveSessions()
-        let console = Console(keys: store, users: try UserStore.open(dataDirectory: configuration.dataDirectory),
+        let console = Console(keys: store, users: try await opened.users(),
                               live: live, settings: consoleSettings, logger: logger)
         var environment = SessionEnvironment.protocolOnly
         var pool: RecognitionWorkerPool?
+        var derive: ((URL) async throws -> Void)?
         if !noTranscription {
             let name = engine.model ?? "base"
             let recognizer = try engine.recognizer(model: name, threads: threads)
@@ -121,6 +135,16 @@ struct ServeCommand: AsyncParsableCommand {
             pool = RecognitionWorkerPool(recognizer: recognizer, workers: workerCount)
             environment = SessionEnvironment(engine: recognizer.identity, analyzer: try engine.analyzer())
             logger.notice("speech engine ready", metadata: ["engine": "\(recognizer.identity)", "workers": "\(workerCount)", "threads": "\(threads)"])
+            let regenerator = Regenerator(environment: environment, recognizer: recognizer,
+                                          projector: Projector(root: configuration.resultsDirectory), cache: nil, key: configuration.journalKey)
+            derive = { journal in _ = try await regenerator.regenerate(journal) }
+        }
+        // Sessions this node was serving when it last stopped without sealing them.
+        let orphans = try await OrphanRecovery.run(index: try await opened.sessionIndex(), indexing: index,
+                                                   journalRoot: configuration.journalDirectory, key: configuration.journalKey,
+                                                   derive: derive, logger: logger)
+        if !orphans.isEmpty {
+            logger.notice("finished sessions left open by the last run", metadata: ["sessions": "\(orphans.count)"])
         }
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
@@ -132,8 +156,21 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             },
-            metrics: metrics, live: live,
+            metrics: metrics, live: live, indexing: index,
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
+        // The node registry's heartbeat; it also writes index rows spooled while the control
+        // plane was unreachable.
+        let address = "\(host):\(port)"
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                await index.heartbeat(sessions: live.count, draining: false, address: address)
+                try? await Task.sleep(nanoseconds: 5_000_000_000)
+            }
+        }
+        defer { heartbeat.cancel() }
         try await app.runService()
+        heartbeat.cancel()
+        await index.stopped(address: address)
+        await opened.close()
     }
 }

@@ -6,7 +6,7 @@ struct Tapedeck: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tapedeck",
         abstract: "Real-time speech analytics server.",
-        subcommands: [ServeCommand.self, SendCommand.self, ReplayCommand.self, RegenerateCommand.self, TranscribeCommand.self, KeysCommand.self, UsersCommand.self, ExportCommand.self, DumpCommand.self, VerifyCommand.self, RecoverCommand.self, AnalyzeCommand.self]
+        subcommands: [ServeCommand.self, SendCommand.self, ReplayCommand.self, RegenerateCommand.self, TranscribeCommand.self, KeysCommand.self, UsersCommand.self, IndexCommand.self, ExportCommand.self, DumpCommand.self, VerifyCommand.self, RecoverCommand.self, AnalyzeCommand.self]
     )
 
     static func main() async {

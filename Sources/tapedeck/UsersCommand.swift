@@ -6,13 +6,13 @@ import Console
 import Foundation
 import Server
 
-struct UsersCommand: ParsableCommand {
+struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
         abstract: "Manage operator-console users (passwords are stored as bcrypt hashes).",
         subcommands: [Create.self, List.self])
 
-    struct Create: ParsableCommand {
+    struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Create a console user of an organization.",
             discussion: """
@@ -25,17 +25,17 @@ struct UsersCommand: ParsableCommand {
         @Flag(help: "Read the password from the first line of standard input.") var passwordStdin = false
         @Flag(help: "Generate a password and print it once.") var generatePassword = false
         @Option(help: "Data directory holding tapedeck.sqlite and console.sqlite.") var data = "data"
-        @OptionGroup var masterKey: MasterKeyOption
+        @OptionGroup var controlPlane: ControlPlaneOptions
 
         func validate() throws {
             if passwordStdin && generatePassword { throw ValidationError("choose one of --password-stdin and --generate-password") }
         }
 
-        func run() throws {
-            let directory = URL(fileURLWithPath: data)
-            let keys = try masterKey.openKeyStore(data: data)
-            guard try keys.organizations().contains(org) else { throw ConsoleError.unknownOrganization(org) }
-            let users = try UserStore.open(dataDirectory: directory)
+        func run() async throws {
+            let opened = try await controlPlane.open(data: data)
+            defer { Task { await opened.close() } }
+            guard try await opened.keys.organizations().contains(org) else { throw ConsoleError.unknownOrganization(org) }
+            let users = try await opened.users()
             let password: String
             if generatePassword {
                 password = Passwords.generate()
@@ -49,7 +49,7 @@ struct UsersCommand: ParsableCommand {
                 try Passwords.check(password)
                 guard try Self.prompt("Again: ") == password else { throw ValidationError("the passwords differ") }
             }
-            let user = try users.createUser(organization: org, email: email, passwordHash: try Passwords.hash(password))
+            let user = try await users.createUser(organization: org, email: email, passwordHash: try Passwords.hash(password))
             print("created console user \(user.email) of \(user.organization)")
             if generatePassword {
                 print("password: \(password)   (shown once; it is stored only as a bcrypt hash)")
@@ -73,12 +73,15 @@ struct UsersCommand: ParsableCommand {
         }
     }
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List console users (never passwords).")
         @Option(help: "Only this organization's users.") var org: String?
         @Option(help: "Data directory holding console.sqlite.") var data = "data"
-        func run() throws {
-            let users = try UserStore.open(dataDirectory: URL(fileURLWithPath: data)).users(organization: org)
+        @OptionGroup var controlPlane: ControlPlaneOptions
+        func run() async throws {
+            let opened = try await controlPlane.open(data: data)
+            defer { Task { await opened.close() } }
+            let users = try await opened.users().users(organization: org)
             if users.isEmpty { print("no users"); return }
             for user in users { print("\(user.organization)\t\(user.email)") }
         }

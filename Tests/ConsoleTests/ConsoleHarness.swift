@@ -21,10 +21,10 @@ final class ConsoleHarness: @unchecked Sendable {
     let peerAddress = NIOLockedValueBox("198.51.100.7")
     static let password = "correct horse battery"
 
-    init(tls: Bool = false, live: LiveSessions = LiveSessions()) throws {
+    init(tls: Bool = false, live: LiveSessions = LiveSessions()) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-console-\(UUID().uuidString)")
-        keys = try KeyStore.open(dataDirectory: directory)
-        users = try UserStore.open(dataDirectory: directory)
+        keys = try await KeyStore.open(dataDirectory: directory)
+        users = try await UserStore.open(dataDirectory: directory)
         var settings = Console.Settings()
         settings.tls = tls
         settings.resultsDirectory = directory.appendingPathComponent("results")
@@ -43,9 +43,9 @@ final class ConsoleHarness: @unchecked Sendable {
 
     /// An organization with one key and one user.
     @discardableResult
-    func organization(_ name: String, email: String) throws -> IssuedKey {
-        let issued = try keys.create(organization: name, label: "dialer")
-        try users.createUser(organization: name, email: email, passwordHash: try Passwords(cost: 4).hash(Self.password))
+    func organization(_ name: String, email: String) async throws -> IssuedKey {
+        let issued = try await keys.create(organization: name, label: "dialer")
+        try await users.createUser(organization: name, email: email, passwordHash: try Passwords(cost: 4).hash(Self.password))
         return issued
     }
 

@@ -31,9 +31,9 @@ import Testing
     }
 
     static func setUp() async throws -> (ConsoleHarness, Browser, Browser) {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.example")
-        try harness.organization("globex", email: "ops@globex.example")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.example")
+        try await harness.organization("globex", email: "ops@globex.example")
         try write(harness, organization: "acme", day: "2026-11-30", name: "call-1",
                   transcript: [("agent", "Thank you for calling"), ("customer", "My bill is <b>wrong</b> again")])
         try write(harness, organization: "acme", day: "2026-12-01", name: "call-2",

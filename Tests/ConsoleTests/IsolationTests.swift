@@ -9,9 +9,9 @@ import Testing
 /// that does not exist.
 @Suite struct IsolationTests {
     @Test func anotherOrganizationsPagesAndActionsAre404AndChangeNothing() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
-        let beta = try harness.organization("beta", email: "ops@beta.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
+        let beta = try await harness.organization("beta", email: "ops@beta.test")
         let browser = harness.browser()
         try await browser.signIn("ops@acme.test")
         let own = try await browser.get("/console/orgs/acme/profile")
@@ -39,13 +39,13 @@ import Testing
                 #expect(page.body == missing.body, "\(name) looks exactly like a missing page")
             }
         }
-        #expect(try harness.keys.list(organization: "beta").map(\.id) == [beta.info.id])
-        #expect(harness.keys.authenticate(apiKey: beta.apiKey)?.organization == "beta", "beta's key still works")
+        #expect(try await harness.keys.list(organization: "beta").map(\.id) == [beta.info.id])
+        #expect(await harness.keys.authenticate(apiKey: beta.apiKey)?.organization == "beta", "beta's key still works")
     }
 
     @Test func withoutASessionEveryPageAndActionRedirectsToLogin() async throws {
-        let harness = try ConsoleHarness()
-        let acme = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let acme = try await harness.organization("acme", email: "ops@acme.test")
         let browser = harness.browser()
         let attempts: [(HTTPRequest.Method, String)] = [
             (.get, "/console"), (.get, "/console/profile"), (.get, "/console/orgs/acme/profile"),
@@ -61,6 +61,6 @@ import Testing
         }
         browser.cookies[Console.sessionCookie] = "made-up-token"
         #expect(try await browser.get("/console/orgs/acme/profile").location == "/console/login")
-        #expect(harness.keys.authenticate(apiKey: acme.apiKey) != nil)
+        #expect(await harness.keys.authenticate(apiKey: acme.apiKey) != nil)
     }
 }

@@ -204,9 +204,9 @@ func metric(_ page: String, _ series: String) -> Double? {
 @Suite struct LivePageTests {
     @Test func theLivePagesShowTheCallAndItsEventsToItsOrganizationOnly() async throws {
         let live = LiveSessions()
-        let harness = try ConsoleHarness(live: live)
-        try harness.organization("acme", email: "ops@acme.example")
-        try harness.organization("globex", email: "ops@globex.example")
+        let harness = try await ConsoleHarness(live: live)
+        try await harness.organization("acme", email: "ops@acme.example")
+        try await harness.organization("globex", email: "ops@globex.example")
         let acme = harness.browser()
         let globex = harness.browser()
         try await acme.signIn("ops@acme.example")
@@ -262,7 +262,7 @@ func metric(_ page: String, _ series: String) -> Double? {
     }
 
     @Test func signedOutVisitorsAreSentToSignIn() async throws {
-        let harness = try ConsoleHarness()
+        let harness = try await ConsoleHarness()
         for path in ["/console/orgs/acme/live", "/console/orgs/acme/live/x", "/console/orgs/acme/live/x/events"] {
             let page = try await harness.browser().get(path)
             #expect(page.location == "/console/login", "\(path)")

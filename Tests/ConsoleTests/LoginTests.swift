@@ -5,8 +5,8 @@ import Testing
 
 @Suite struct LoginTests {
     @Test func signingInOpensTheOrganizationsProfileWithAHardenedCookie() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
         let browser = harness.browser()
         let answer = try await browser.signIn("Ops@Acme.test")
         #expect(answer.status == .seeOther)
@@ -22,8 +22,8 @@ import Testing
     }
 
     @Test func underTLSTheCookiesAreSecure() async throws {
-        let harness = try ConsoleHarness(tls: true)
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness(tls: true)
+        try await harness.organization("acme", email: "ops@acme.test")
         let browser = harness.browser()
         let login = try await browser.get("/console/login")
         #expect(login.setCookies.allSatisfy { $0.contains("Secure") && $0.contains("HttpOnly") && $0.contains("SameSite=Strict") })
@@ -32,8 +32,8 @@ import Testing
     }
 
     @Test func aWrongPasswordAndAnUnknownEmailGetTheSameAnswer() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
         let wrong = try await harness.browser().signIn("ops@acme.test", password: "not the password")
         let unknown = try await harness.browser().signIn("nobody@acme.test", password: "not the password")
         for page in [wrong, unknown] {
@@ -44,8 +44,8 @@ import Testing
     }
 
     @Test func aLoginPostWithoutTheFormsTokenIsRefused() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
         // A cross-site form: the browser sends no login cookie, and the page cannot know the token.
         let forged = try await harness.browser().post("/console/login", form: ["csrf": "guess", "email": "ops@acme.test", "password": ConsoleHarness.password])
         #expect(forged.status == .forbidden)
@@ -53,9 +53,9 @@ import Testing
     }
 
     @Test func repeatedFailuresBlockThatEmailFromThatAddressOnly() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
-        try harness.users.createUser(organization: "acme", email: "lead@acme.test", passwordHash: try Passwords(cost: 4).hash(ConsoleHarness.password))
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
+        try await harness.users.createUser(organization: "acme", email: "lead@acme.test", passwordHash: try Passwords(cost: 4).hash(ConsoleHarness.password))
         for _ in 0..<5 {
             #expect(try await harness.browser().signIn("ops@acme.test", password: "wrong guess!").status == .unauthorized)
         }
@@ -74,8 +74,8 @@ import Testing
     }
 
     @Test func loggingOutEndsTheSessionOnTheServer() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
         let browser = harness.browser()
         try await browser.signIn("ops@acme.test")
         let token = try #require(browser.cookies[Console.sessionCookie])
@@ -96,22 +96,22 @@ import Testing
         #expect(after.location == "/console/login")
     }
 
-    @Test func sessionsExpire() throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
-        let user = try #require(try harness.users.credentials(email: "ops@acme.test")).user
-        let (token, session) = try harness.users.startSession(for: user, lifetimeSeconds: 3600, now: 0)
-        #expect(try harness.users.session(token: token, now: session.expiresAt - 1)?.user == user)
-        #expect(try harness.users.session(token: token, now: session.expiresAt) == nil)
+    @Test func sessionsExpire() async throws {
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
+        let user = try #require(try await harness.users.credentials(email: "ops@acme.test")).user
+        let (token, session) = try await harness.users.startSession(for: user, lifetimeSeconds: 3600, now: 0)
+        #expect(try await harness.users.session(token: token, now: session.expiresAt - 1)?.user == user)
+        #expect(try await harness.users.session(token: token, now: session.expiresAt) == nil)
     }
 
     @Test func theDatabaseHoldsNoPasswordAndNoSessionToken() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
         let browser = harness.browser()
         try await browser.signIn("ops@acme.test")
         let token = try #require(browser.cookies[Console.sessionCookie])
-        let stored = try #require(try harness.users.credentials(email: "ops@acme.test")).passwordHash
+        let stored = try #require(try await harness.users.credentials(email: "ops@acme.test")).passwordHash
         #expect(stored.hasPrefix("$2b$04$"), "a bcrypt hash")
         for file in try FileManager.default.contentsOfDirectory(atPath: harness.directory.path) {
             let bytes = try Data(contentsOf: harness.directory.appendingPathComponent(file))
@@ -120,14 +120,14 @@ import Testing
         }
     }
 
-    @Test func usersAreOnePerEmailAndPasswordsMustFitBcrypt() throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
-        #expect(throws: ConsoleError.duplicateEmail("ops@acme.test")) {
-            try harness.users.createUser(organization: "beta", email: " OPS@acme.test", passwordHash: "x")
+    @Test func usersAreOnePerEmailAndPasswordsMustFitBcrypt() async throws {
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
+        await #expect(throws: ConsoleError.duplicateEmail("ops@acme.test")) {
+            try await harness.users.createUser(organization: "beta", email: " OPS@acme.test", passwordHash: "x")
         }
-        #expect(throws: ConsoleError.invalidEmail("not-an-email")) {
-            try harness.users.createUser(organization: "acme", email: "not-an-email", passwordHash: "x")
+        await #expect(throws: ConsoleError.invalidEmail("not-an-email")) {
+            try await harness.users.createUser(organization: "acme", email: "not-an-email", passwordHash: "x")
         }
         #expect(throws: ConsoleError.self) { try Passwords.check("short") }
         #expect(throws: ConsoleError.self) { try Passwords.check(String(repeating: "é", count: 40)) }

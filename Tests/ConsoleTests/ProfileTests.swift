@@ -21,8 +21,8 @@ import Testing
     }
 
     @Test func theProfileShowsTheKeyMaskedAndRevealGivesTheIssuedKey() async throws {
-        let harness = try ConsoleHarness()
-        let issued = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let issued = try await harness.organization("acme", email: "ops@acme.test")
         let (browser, profile) = try await Self.signedIn(harness)
         #expect(profile.body.contains("tdk_\(issued.info.id)_••••"))
         #expect(!profile.body.contains(issued.apiKey), "the page itself never carries the key")
@@ -37,8 +37,8 @@ import Testing
     }
 
     @Test func revealingWithoutThePagesTokenIsRefused() async throws {
-        let harness = try ConsoleHarness()
-        let issued = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let issued = try await harness.organization("acme", email: "ops@acme.test")
         let (browser, _) = try await Self.signedIn(harness)
         for token in [nil, "", "forged"] as [String?] {
             let page = try await Self.reveal(browser, issued.info.id, token: token)
@@ -48,55 +48,55 @@ import Testing
     }
 
     @Test func theSnippetNamesTheStreamURLAndTheOpenMessage() async throws {
-        let harness = try ConsoleHarness()
-        let issued = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let issued = try await harness.organization("acme", email: "ops@acme.test")
         let (_, profile) = try await Self.signedIn(harness)
         #expect(profile.body.contains("ws://console.test:8080/v1/stream?x-api-key=<span data-secret-of=\"\(issued.info.id)\""))
         #expect(profile.body.contains(#"{&quot;type&quot;:&quot;open&quot;"#) || profile.body.contains(#"{"type":"open""#))
     }
 
     @Test func rotatingReplacesTheKeyAndTheOldOneStopsConnecting() async throws {
-        let harness = try ConsoleHarness()
-        let issued = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let issued = try await harness.organization("acme", email: "ops@acme.test")
         let (browser, profile) = try await Self.signedIn(harness)
         let done = try await browser.post("/console/orgs/acme/keys/\(issued.info.id)/rotate", form: ["csrf": try #require(profile.csrfField)])
         #expect(done.status == .seeOther)
-        #expect(harness.keys.authenticate(apiKey: issued.apiKey) == nil)
-        let replacement = try #require(try harness.keys.list(organization: "acme").first { $0.revokedAt == nil })
+        #expect(await harness.keys.authenticate(apiKey: issued.apiKey) == nil)
+        let replacement = try #require(try await harness.keys.list(organization: "acme").first { $0.revokedAt == nil })
         #expect(replacement.id != issued.info.id)
 
         let after = try await browser.get(try #require(done.location))
         #expect(after.body.contains("the old one no longer connects"))
         let revealed = try await Self.reveal(browser, replacement.id, token: after.csrfMeta)
-        #expect(harness.keys.authenticate(apiKey: try #require(revealed.json["apiKey"]))?.organization == "acme")
+        #expect(await harness.keys.authenticate(apiKey: try #require(revealed.json["apiKey"]))?.organization == "acme")
         #expect(try await Self.reveal(browser, issued.info.id, token: after.csrfMeta).status == .notFound, "a revoked key is not shown")
     }
 
     @Test func revokingNeedsTheFormsTokenAndThenRefusesTheKey() async throws {
-        let harness = try ConsoleHarness()
-        let issued = try harness.organization("acme", email: "ops@acme.test")
+        let harness = try await ConsoleHarness()
+        let issued = try await harness.organization("acme", email: "ops@acme.test")
         let (browser, profile) = try await Self.signedIn(harness)
         let forged = try await browser.post("/console/orgs/acme/keys/\(issued.info.id)/revoke", form: ["csrf": "forged"])
         #expect(forged.status == .forbidden)
         #expect(forged.body.contains("Nothing was changed"))
-        #expect(harness.keys.authenticate(apiKey: issued.apiKey) != nil)
+        #expect(await harness.keys.authenticate(apiKey: issued.apiKey) != nil)
 
         let done = try await browser.post("/console/orgs/acme/keys/\(issued.info.id)/revoke", form: ["csrf": try #require(profile.csrfField)])
         #expect(done.status == .seeOther)
-        #expect(harness.keys.authenticate(apiKey: issued.apiKey) == nil)
+        #expect(await harness.keys.authenticate(apiKey: issued.apiKey) == nil)
         let after = try await browser.get(try #require(done.location))
         #expect(after.body.contains("no active key"))
         #expect(after.body.contains("Revoked keys"))
 
         let more = try await browser.post("/console/orgs/acme/keys", form: ["csrf": try #require(after.csrfField)])
         #expect(more.status == .seeOther)
-        #expect(try harness.keys.list(organization: "acme").filter { $0.revokedAt == nil }.count == 1)
+        #expect(try await harness.keys.list(organization: "acme").filter { $0.revokedAt == nil }.count == 1)
     }
 
     @Test func everythingRenderedIsEscaped() async throws {
-        let harness = try ConsoleHarness()
-        try harness.organization("acme", email: "ops@acme.test")
-        _ = try harness.keys.create(organization: "acme", label: #"<script>alert("x")</script>"#)
+        let harness = try await ConsoleHarness()
+        try await harness.organization("acme", email: "ops@acme.test")
+        _ = try await harness.keys.create(organization: "acme", label: #"<script>alert("x")</script>"#)
         let (_, profile) = try await Self.signedIn(harness)
         #expect(!profile.body.contains("<script>alert"))
         #expect(profile.body.contains("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"))
@@ -128,15 +128,15 @@ import Testing
         }
         try old.close()
 
-        let keys = try KeyStore.open(dataDirectory: directory)
-        #expect(keys.authenticate(apiKey: apiKey)?.organization == "acme")
-        #expect(try keys.credentials(id: "aaaaaaaaaa", organization: "acme")?.apiKey == nil)
-        let users = try UserStore.open(dataDirectory: directory)
-        try users.createUser(organization: "acme", email: "ops@acme.test", passwordHash: try Passwords(cost: 4).hash(ConsoleHarness.password))
+        let keys = try await KeyStore.open(dataDirectory: directory)
+        #expect(await keys.authenticate(apiKey: apiKey)?.organization == "acme")
+        #expect(try await keys.credentials(id: "aaaaaaaaaa", organization: "acme")?.apiKey == nil)
+        let users = try await UserStore.open(dataDirectory: directory)
+        try await users.createUser(organization: "acme", email: "ops@acme.test", passwordHash: try Passwords(cost: 4).hash(ConsoleHarness.password))
         let console = Console(keys: keys, users: users, passwords: Passwords(cost: 4))
-        let user = try #require(try users.credentials(email: "ops@acme.test")).user
-        let (_, session) = try users.startSession(for: user, lifetimeSeconds: 60)
-        let page = try console.profile(session, request: .init(head: .init(method: .get, scheme: "http", authority: "h", path: "/"), body: .init(buffer: .init())))
+        let user = try #require(try await users.credentials(email: "ops@acme.test")).user
+        let (_, session) = try await users.startSession(for: user, lifetimeSeconds: 60)
+        let page = try await console.profile(session, request: .init(head: .init(method: .get, scheme: "http", authority: "h", path: "/"), body: .init(buffer: .init())))
         let body = try await Collector.collect(page)
         #expect(body.contains("cannot be shown"))
         #expect(body.contains("rotate it"))

@@ -9,11 +9,11 @@ import Testing
     /// The session limit is decided with the upgrade: a burst beyond it gets 503s, and every
     /// 101 is a session that stays open (none is closed right after its 101).
     @Test func aBurstBeyondTheLimitGetsOnlyLiveSessionsAnd503s() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.maxConcurrentSessions = 8
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         let outcomes = try await RawSocket.offPool { () -> [(status: Int?, answered: Bool)] in
             let sockets = (0..<20).compactMap { _ in RawSocket(port: port) }
@@ -40,7 +40,7 @@ import Testing
     /// takes who is connecting from the request context. A second check would see a nonce
     /// already used and a clock window partly spent.
     @Test func aSignedConnectionIsAuthenticatedExactlyOnce() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let checks = NIOLockedValueBox(0)
         let verifier = SignatureCheck.verifier(logger: Logger(label: "test"))
         try await harness.start(environment: .protocolOnly, pool: nil) { request, secret, apiKey in
@@ -48,7 +48,7 @@ import Testing
             return verifier(request, secret, apiKey)
         }
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let script = AudioHookWireTests.Script()
         try await AudioHookWireTests.converse(harness, key: key, sessionId: script.id) { send, next in
             var s = script

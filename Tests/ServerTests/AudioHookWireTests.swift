@@ -58,7 +58,7 @@ import StreamProtocol
     @Test func everyClientMessageTypeIsHandledOverTheWire() async throws {
         let harness = try await ProtocolEndToEndTests.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let script = Script()
         try await Self.converse(harness, key: key, sessionId: script.id) { send, next in
             var s = script
@@ -93,7 +93,7 @@ import StreamProtocol
     @Test func errorsAreAnsweredWithDisconnectThenClosed() async throws {
         let harness = try await ProtocolEndToEndTests.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         for (name, violation) in [("bad frame", 0), ("wrong seq", 1), ("audio while paused", 2), ("unknown type", 3)] {
             let script = Script()
             try await Self.converse(harness, key: key, sessionId: script.id) { send, next in
@@ -123,7 +123,7 @@ import StreamProtocol
 
     @Test func gracefulShutdownSealsOpenSessions() async throws {
         let harness = try await ProtocolEndToEndTests.start()
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let root = harness.root
         let script = Script()
         let connected = Task {

@@ -6,7 +6,7 @@ import Testing
 /// RFC 6455 close codes and bounded closing, with raw frames from a raw socket.
 @Suite(.serialized) struct CloseTests {
     static func session(_ harness: ServerHarness) async throws -> RawSocket {
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         return try await RawSocket.offPool {
             guard let socket = RawSocket(port: port) else { throw ServerError.io("cannot connect") }
@@ -19,7 +19,7 @@ import Testing
     }
 
     static func closeCode(after frames: [[UInt8]], configure: (ServerHarness) -> Void = { _ in }) async throws -> UInt16? {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         configure(harness)
         try await harness.start()
         defer { Task { await harness.stop() } }
@@ -49,12 +49,12 @@ import Testing
     }
 
     @Test func afterAnIdleTimeoutAClientThatNeverAnswersIsDroppedAndTheSessionSealed() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.idleTimeoutSeconds = 1
         harness.configuration.closeReplyTimeoutSeconds = 1
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         // The opened may come before or after nothing: with a 1 s idle limit a loaded machine can
         // close first; `closeCode` skips to the close frame either way.
@@ -74,7 +74,7 @@ import Testing
     }
 
     @Test func aGracefulShutdownClosesWith1001AndFinishesThoughTheClientNeverAnswers() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.closeReplyTimeoutSeconds = 60
         harness.configuration.shutdownTimeoutSeconds = 1
         try await harness.start()

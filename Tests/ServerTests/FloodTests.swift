@@ -59,10 +59,10 @@ struct FloodFigures: CustomStringConvertible {
     }
 
     static func start() async throws -> (ServerHarness, String) {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.writeStallTimeoutSeconds = 2
         try await harness.start()
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         return (harness, "/v1/stream?x-api-key=\(key.apiKey)")
     }
 

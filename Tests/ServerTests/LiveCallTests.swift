@@ -51,7 +51,7 @@ import TapedeckTesting
     }()
 
     static func start() async throws -> (ServerHarness, SessionEnvironment) {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         // Whisper base on one worker of a loaded 2-core machine can take longer than the
         // product's 10 s shutdown deadline to finish a call's utterances; these tests check that
         // the drain completes and writes the CSV, so give it room.
@@ -102,7 +102,7 @@ import TapedeckTesting
     @Test func englishSeedCallIsTranscribedAnalysedWrittenAndReplayed() async throws {
         let (harness, environment) = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.pace = .realtime(4)
         options.sessionId = "seed-call-en"
@@ -139,7 +139,7 @@ import TapedeckTesting
     @Test func stereoAudioHookCallSeparatesAgentAndCustomer() async throws {
         let (harness, environment) = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.dialect = .audiohook
         options.clientSecret = key.clientSecret
@@ -187,7 +187,7 @@ import TapedeckTesting
     @Test func turkishSeedCallIsTranscribedAsTurkish() async throws {
         let (harness, environment) = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.pace = .realtime(4)
         options.language = "tr"
@@ -207,7 +207,7 @@ import TapedeckTesting
 
     @Test func aServerShutdownMidCallStillTranscribesWhatItHeardAndWritesTheCSV() async throws {
         let (harness, environment) = try await Self.start()
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.pace = .realtime(1)
         options.sessionId = "seed-shutdown"
@@ -237,7 +237,7 @@ import TapedeckTesting
         defer { try? FileManager.default.removeItem(at: root) }
         let data = root.appendingPathComponent("data"), journals = root.appendingPathComponent("journal")
         let results = root.appendingPathComponent("results")
-        let key = try KeyStore.open(dataDirectory: data).create(organization: "acme")
+        let key = try await KeyStore.open(dataDirectory: data).create(organization: "acme")
         let port = try Loopback.freePort()
         let server = Process()
         server.executableURL = Self.tapedeck

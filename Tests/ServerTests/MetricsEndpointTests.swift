@@ -15,12 +15,12 @@ import Testing
     }
 
     @Test func refusalsAndSessionsAreCountedOnTheMetricsPage() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let recognizer = FixedRecognizer()
         try await harness.start(environment: SessionEnvironment(engine: recognizer.identity),
                                 pool: RecognitionWorkerPool(recognizer: recognizer, workers: 1))
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
 
         let before = try await harness.get("/metrics")
         #expect(before.status == 200)

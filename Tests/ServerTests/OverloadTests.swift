@@ -60,7 +60,7 @@ final class HeldRecognizer: SpeechRecognizer, @unchecked Sendable {  // the coun
     /// Sessions that fit the measured (here: assumed, nothing has finished) capacity open; the
     /// next is refused before the WebSocket opens, with 503 and the configured Retry-After.
     @Test func aSessionBeyondTheCapacityGets503WithRetryAfter() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.admission.cores = 2
         harness.configuration.admission.utilization = 1
         harness.configuration.admission.assumedCostPerCallSecond = 0.8  // 2 cores carry 2 sessions
@@ -69,7 +69,7 @@ final class HeldRecognizer: SpeechRecognizer, @unchecked Sendable {  // the coun
         let pool = RecognitionWorkerPool(recognizer: recognizer, workers: 1)
         try await harness.start(environment: SessionEnvironment(engine: recognizer.identity), pool: pool)
         defer { recognizer.releaseAll(); Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         let heads = try await RawSocket.offPool { () -> [String?] in
             let request = Array(RawSocket.upgradeRequest(path: "/v1/stream?x-api-key=\(key.apiKey)", port: port).utf8)
@@ -103,7 +103,7 @@ final class HeldRecognizer: SpeechRecognizer, @unchecked Sendable {  // the coun
     /// to come are not sent, and once the recognizer lets them through the session's CSV files
     /// are written, byte for byte what `tapedeck regenerate` writes from the journal.
     @Test func closedComesWhileTheRecognizerIsHeldAndTheCSVMatchesRegenerate() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.closeLatenessSeconds = 0.2
         harness.configuration.admission.cores = 64
         let recognizer = HeldRecognizer()
@@ -111,7 +111,7 @@ final class HeldRecognizer: SpeechRecognizer, @unchecked Sendable {  // the coun
         let environment = SessionEnvironment(engine: recognizer.identity)
         try await harness.start(environment: environment, pool: pool)
         defer { recognizer.releaseAll(); Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
 
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.pace = .max

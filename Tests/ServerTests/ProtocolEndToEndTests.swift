@@ -18,7 +18,7 @@ import TapedeckTesting
     ])
 
     static func start() async throws -> ServerHarness {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start(verifySignature: SignatureCheck.verifier(logger: Logger(label: "test")))
         return harness
     }
@@ -30,7 +30,7 @@ import TapedeckTesting
     @Test func seedSessionOpensStreamsClosesAndReplaysIdentically() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.pace = .max
         options.sessionId = "call-0001"
@@ -49,7 +49,7 @@ import TapedeckTesting
     @Test func signedAudioHookSessionIsServedAndReplaysIdentically() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.dialect = .audiohook
         options.clientSecret = key.clientSecret
@@ -73,7 +73,7 @@ import TapedeckTesting
     @Test func badSignaturesAreRefusedWith401() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
         options.dialect = .audiohook
         options.clientSecret = Data(repeating: 7, count: 32).base64EncodedString()
@@ -86,7 +86,7 @@ import TapedeckTesting
     @Test func protocolViolationsOverTheWireGetTheReferenceAnswers() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let received = ReceivedMessages()
         let url = harness.url + "?x-api-key=\(key.apiKey)"
         try await WebSocketClient.connect(url: url, logger: Logger(label: "client")) { inbound, outbound, _ in
@@ -115,7 +115,7 @@ import TapedeckTesting
     @Test func anUnsignedConnectionCannotSpeakAudioHook() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let received = ReceivedMessages()
         let open = #"{"version":"2","id":"e160e428-53e2-487c-977d-96989bf5c99d","type":"open","seq":1,"serverseq":0,"position":"PT0S","parameters":{"organizationId":"d7934305-0972-4844-938e-9060eef73d05","conversationId":"090eaa2f-72fa-480a-83e0-8667ff89c0ec","participant":{"id":"883efee8-3d6c-4537-b500-6d7ca4b92fa0","ani":"+1","aniName":"x","dnis":"+2"},"media":[{"type":"audio","format":"PCMU","channels":["external","internal"],"rate":8000}]}}"#
         for headers in [[String: String](), ["X-API-KEY": key.apiKey]] {
@@ -145,8 +145,8 @@ import TapedeckTesting
     @Test func organizationsAreIsolated() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let acme = try harness.store.create(organization: "acme")
-        let globex = try harness.store.create(organization: "globex")
+        let acme = try await harness.store.create(organization: "acme")
+        let globex = try await harness.store.create(organization: "globex")
         for key in [acme, globex] {
             var options = StreamClient.Options(url: harness.url, apiKey: key.apiKey)
             options.pace = .max

@@ -5,11 +5,11 @@ import Testing
 /// Connections that never finish their HTTP request head (slow loris) must not hold the server.
 @Suite(.serialized) struct RequestHeadTests {
     @Test func silentAndPartialHeadsAreClosedAfterTheTimeoutWhileRealClientsStillConnect() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.requestHeadTimeoutSeconds = 1
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         let slow = 400
         let sockets = try await RawSocket.offPool { () -> [RawSocket] in
@@ -42,10 +42,10 @@ import Testing
     }
 
     @Test func anOversizedHeadIsAnswered431AndClosed() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let port = harness.port
         let padding = "X-Padding: " + String(repeating: "a", count: 100 * 1024) + "\r\n"
         let (status, closed) = try await RawSocket.offPool { () -> (Int?, Bool) in

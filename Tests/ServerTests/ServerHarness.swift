@@ -18,12 +18,14 @@ final class ServerHarness: @unchecked Sendable {
     let store: KeyStore
     var configuration = ServerConfiguration()
     let overloadCounters = OverloadCounters()
+    /// The control plane's session index, when a test wants one written.
+    var indexing: (any SessionIndexing)?
     private(set) var port = 0
     private var task: Task<Void, Error>?
     private var group: ServiceGroup?
     private let ended = SessionEnds()
 
-    init() throws {
+    init() async throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-server-\(UUID().uuidString)")
         configuration.journalDirectory = root.appendingPathComponent("journal")
         configuration.dataDirectory = root.appendingPathComponent("data")
@@ -34,7 +36,7 @@ final class ServerHarness: @unchecked Sendable {
         // their own).
         configuration.admission.cores = 64
         configuration.closeLatenessSeconds = nil
-        store = try KeyStore.open(dataDirectory: configuration.dataDirectory)
+        store = try await KeyStore.open(dataDirectory: configuration.dataDirectory)
     }
 
     /// A seed `open` for 16 kHz PCM: enough to open a session on a server without an engine.
@@ -57,7 +59,7 @@ final class ServerHarness: @unchecked Sendable {
             configuration: configuration, store: store, environment: environment, recognition: pool,
             verifySignature: verifySignature, logger: logger,
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            onSessionEnd: { url in await ended.add(url) }, overloadCounters: overloadCounters)
+            onSessionEnd: { url in await ended.add(url) }, overloadCounters: overloadCounters, indexing: indexing)
         run(app, logger: logger)
         for await p in stream { port = p; break }
     }

@@ -26,7 +26,7 @@ final class FixedRecognizer: SpeechRecognizer, Sendable {
     }
 
     static func start() async throws -> ServerHarness {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         let recognizer = FixedRecognizer()
         try await harness.start(environment: SessionEnvironment(engine: recognizer.identity),
                                 pool: RecognitionWorkerPool(recognizer: recognizer, workers: 1))
@@ -56,8 +56,8 @@ final class FixedRecognizer: SpeechRecognizer, Sendable {
     @Test func hostileSessionIdsNeverBecomePaths() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let acme = try harness.store.create(organization: "acme")
-        let globex = try harness.store.create(organization: "globex")
+        let acme = try await harness.store.create(organization: "acme")
+        let globex = try await harness.store.create(organization: "globex")
         try await Self.call(harness, key: globex.apiKey, id: "victim")
         let theirs = try #require(await harness.endedSessions(1).first)
         let day = theirs.deletingLastPathComponent().lastPathComponent
@@ -97,7 +97,7 @@ final class FixedRecognizer: SpeechRecognizer, Sendable {
     @Test func twoSessionsWithTheSameIdKeepTheirOwnCSVs() async throws {
         let harness = try await Self.start()
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         async let first: Void = Self.call(harness, key: key.apiKey, id: "dup", seconds: 1)
         async let second: Void = Self.call(harness, key: key.apiKey, id: "dup", seconds: 2)
         _ = try await (first, second)
@@ -117,10 +117,10 @@ final class FixedRecognizer: SpeechRecognizer, Sendable {
 
     /// `--no-transcription` answers the protocol only, as documented: journals, no CSV files.
     @Test func aProtocolOnlyServerWritesNoCSV() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start(environment: .protocolOnly, pool: nil)
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         try await Self.call(harness, key: key.apiKey, id: "plain")
         let journal = try #require(await harness.endedSessions(1).first)
         #expect(journal.lastPathComponent == "plain.tdj")

@@ -14,7 +14,7 @@ import TapedeckTesting
 /// `/ready` says why, and all is well again once the disk is.
 @Suite(.serialized) struct StorageFaultTests {
     static func start(on filesystem: ScratchFilesystem) async throws -> ServerHarness {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.journalDirectory = filesystem.url.appendingPathComponent("journal")
         // Every record synced at once: the failure shows on the frame that hits the full disk.
         harness.configuration.journalSync = .always
@@ -30,7 +30,7 @@ import TapedeckTesting
         }
         let harness = try await Self.start(on: filesystem)
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         #expect(try await harness.get("/ready").status == 200)
 
         let received = ReceivedMessages()
@@ -86,7 +86,7 @@ import TapedeckTesting
         }
         let harness = try await Self.start(on: filesystem)
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let ready = try await harness.get("/ready")
         #expect(ready.status == 503)
         #expect(ready.body.contains(#""journal":"unavailable""#), "\(ready.body)")

@@ -9,27 +9,27 @@ import Recognition
 
 @Suite(.serialized) struct TransportTests {
     @Test func unknownOrMissingKeysGet401BeforeTheUpgrade() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let issued = try harness.store.create(organization: "acme")
+        let issued = try await harness.store.create(organization: "acme")
         #expect(try await harness.upgradeStatus(path: "/v1/stream") == 401)
         #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=tdk_aaaaaaaaaa_nope") == 401)
         #expect(try await harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": "garbage"]) == 401)
         // AudioHook-style request with a valid key but no signature.
         #expect(try await harness.upgradeStatus(path: "/v1/stream", headers: ["X-API-KEY": issued.apiKey, "Audiohook-Session-Id": UUID().uuidString]) == 401)
-        try harness.store.revoke(id: issued.info.id)
+        try await harness.store.revoke(id: issued.info.id)
         #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=\(issued.apiKey)") == 401)
-        let fresh = try harness.store.create(organization: "acme")
+        let fresh = try await harness.store.create(organization: "acme")
         #expect(try await harness.upgradeStatus(path: "/v1/stream?x-api-key=\(fresh.apiKey)") == 101)
         #expect(try await harness.upgradeStatus(path: "/elsewhere?x-api-key=\(fresh.apiKey)") != 101)
     }
 
     @Test func everyFrameIsJournaledAndTheJournalIsSealed() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let issued = try harness.store.create(organization: "acme")
+        let issued = try await harness.store.create(organization: "acme")
         let received = ReceivedMessages()
         try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
             try await outbound.write(.text(ServerHarness.seedOpen(id: "hello")))
@@ -64,10 +64,10 @@ import Recognition
     }
 
     @Test func aDroppedConnectionIsJournaledAsTransportClosed() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         try await harness.start()
         defer { Task { await harness.stop() } }
-        let issued = try harness.store.create(organization: "globex")
+        let issued = try await harness.store.create(organization: "globex")
         try await WebSocketClient.connect(url: harness.url + "?x-api-key=\(issued.apiKey)", logger: Logger(label: "client")) { inbound, outbound, _ in
             try await outbound.write(.text(ServerHarness.seedOpen(id: "dropping")))
             for try await _ in inbound.messages(maxSize: 1 << 16) { break }
@@ -100,13 +100,13 @@ final class GatedRecognizer: SpeechRecognizer, Sendable {
 
 @Suite(.serialized) struct BackPressureTests {
     @Test func newSessionsAreRefusedWith503WhileRecognitionIsBehind() async throws {
-        let harness = try ServerHarness()
+        let harness = try await ServerHarness()
         harness.configuration.maxTranscriptionBacklog = 2
         let recognizer = GatedRecognizer()
         let pool = RecognitionWorkerPool(recognizer: recognizer, workers: 1)
         try await harness.start(environment: SessionEnvironment(engine: recognizer.identity), pool: pool)
         defer { Task { await harness.stop() } }
-        let key = try harness.store.create(organization: "acme")
+        let key = try await harness.store.create(organization: "acme")
         let path = "/v1/stream?x-api-key=\(key.apiKey)"
         #expect(try await harness.upgradeStatus(path: path) == 101, "accepted while the pool keeps up")
         let queued = (0..<2).map { _ in Task { try await pool.transcribe([0.1], language: nil) } }

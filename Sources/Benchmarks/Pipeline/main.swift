@@ -38,7 +38,7 @@ let work = FileManager.default.temporaryDirectory.appendingPathComponent("tapede
 defer { try? FileManager.default.removeItem(at: work) }
 let data = work.appendingPathComponent("data"), journals = work.appendingPathComponent("journal")
 let results = work.appendingPathComponent("results")
-let apiKey = try KeyStore.open(dataDirectory: data).create(organization: "bench").apiKey
+let apiKey = try await KeyStore.open(dataDirectory: data).create(organization: "bench").apiKey
 
 /// Resident set now (VmRSS), MiB.
 func residentMiB(_ pid: Int32) -> Double {

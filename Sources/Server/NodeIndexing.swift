@@ -1,0 +1,131 @@
+import ControlPlane
+import Foundation
+import Journal
+import Logging
+import Pipeline
+import Synchronization
+
+/// What the server tells the control plane about its sessions and itself.
+public protocol SessionIndexing: Sendable {
+    /// A session was identified and its journal created at `journal`.
+    func started(organization: String, sessionId: String, dialect: String, language: String?, journal: URL, startedAt: Int64) async
+    /// A session's journal was sealed (or given up on) and its CSVs written if it has them.
+    func ended(journal: URL) async
+}
+
+/// The session index and node registry, as one node writes them. Rows are queued here and
+/// written in order by a task of their own, so a call never waits for the control plane; rows it
+/// cannot take now (PostgreSQL down) stay queued and are written when it answers again (the
+/// next heartbeat retries).
+public final class NodeIndexing: SessionIndexing {
+    private let index: SessionIndex
+    private let registry: NodeRegistry
+    public let node: String
+    private let journalRoot: URL
+    private let resultsRoot: URL
+    private let journalKey: JournalKey?
+    private let logger: Logger
+    private let startedAt = wallClockMicroseconds()
+    private let spool = Mutex<[SessionIndexEntry]>([])
+    private let writing = AsyncLock()
+    private let wake: AsyncStream<Void>.Continuation
+    private let writer = Mutex<Task<Void, Never>?>(nil)
+
+    public init(index: SessionIndex, registry: NodeRegistry, node: String, journalRoot: URL, resultsRoot: URL,
+                journalKey: JournalKey?, logger: Logger) {
+        (self.index, self.registry, self.node, self.journalRoot, self.resultsRoot) = (index, registry, node, journalRoot, resultsRoot)
+        (self.journalKey, self.logger) = (journalKey, logger)
+        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        let task = Task { [weak self] in
+            for await _ in signals { await self?.flush() }
+        }
+        writer.withLock { $0 = task }
+    }
+
+    deinit { writer.withLock { $0?.cancel() } }
+
+    /// Index writes waiting for the control plane.
+    public var spooled: Int { spool.withLock { $0.count } }
+
+    public func started(organization: String, sessionId: String, dialect: String, language: String?, journal: URL, startedAt: Int64) async {
+        await write(SessionIndexEntry(
+            organization: organization, sessionId: sessionId, node: node, state: .live, dialect: dialect, language: language,
+            startedAt: startedAt, endedAt: nil, journalPath: SessionIndexProjection.relativePath(journal, under: journalRoot),
+            journalSHA256: nil, sessionCSV: nil, utterancesCSV: nil, verification: "unsealed", continuedSessions: nil))
+    }
+
+    public func ended(journal: URL) async {
+        do {
+            await write(try SessionIndexProjection.entry(journal: journal, journalRoot: journalRoot, resultsRoot: resultsRoot,
+                                                         node: node, key: journalKey))
+        } catch {
+            logger.error("session not indexed: its journal could not be read", metadata: ["journal": "\(journal.path)", "error": "\(error)"])
+        }
+    }
+
+    /// Registers this node's state and writes what was spooled; called every few seconds.
+    public func heartbeat(sessions: Int, draining: Bool, address: String) async {
+        do {
+            try await registry.heartbeat(NodeRecord(name: node, address: address, state: draining ? .draining : .serving,
+                                                    sessions: sessions, startedAt: startedAt, heartbeatAt: wallClockMicroseconds()))
+            wake.yield()
+        } catch {
+            logger.warning("control plane heartbeat failed", metadata: ["error": "\(error)", "spooled": "\(spooled)"])
+        }
+    }
+
+    /// Marks this node stopped (a clean exit).
+    public func stopped(address: String) async {
+        await flush()
+        try? await registry.heartbeat(NodeRecord(name: node, address: address, state: .stopped, sessions: 0,
+                                                 startedAt: startedAt, heartbeatAt: wallClockMicroseconds()))
+    }
+
+    private func write(_ entry: SessionIndexEntry) async {
+        spool.withLock { $0.append(entry) }
+        wake.yield()
+    }
+
+    /// Writes spooled rows in the order they were made, stopping at the first failure.
+    public func flush() async {
+        try? await writing.run {
+            while let next = spool.withLock({ $0.first }) {
+                do {
+                    try await index.record(next)
+                    spool.withLock { _ = $0.removeFirst() }
+                } catch {
+                    logger.warning("session index write spooled: control plane unavailable", metadata: ["error": "\(error)", "spooled": "\(spooled)"])
+                    return
+                }
+            }
+        }
+    }
+}
+
+/// `tapedeck index rebuild`: a node's rows recomputed from its journals alone.
+public enum IndexRebuild {
+    public struct Outcome: Sendable {
+        public var entries: [SessionIndexEntry]
+        /// Journals that could not be read, with why.
+        public var unreadable: [(path: String, reason: String)]
+    }
+
+    public static func run(index: SessionIndex, node: String, journalRoot: URL, resultsRoot: URL, key: JournalKey?,
+                           progress: (Int, Int) -> Void = { _, _ in }) async throws -> Outcome {
+        let journals = SessionIndexProjection.journals(under: journalRoot)
+        var entries: [SessionIndexEntry] = []
+        var unreadable: [(String, String)] = []
+        for (number, journal) in journals.enumerated() {
+            do {
+                entries.append(try SessionIndexProjection.entry(journal: journal, journalRoot: journalRoot, resultsRoot: resultsRoot,
+                                                                node: node, key: key))
+            } catch {
+                unreadable.append((journal.path, "\(error)"))
+            }
+            progress(number + 1, journals.count)
+        }
+        try await index.replace(node: node, with: entries)
+        return Outcome(entries: entries, unreadable: unreadable)
+    }
+}

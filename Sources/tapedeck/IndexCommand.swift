@@ -1,0 +1,60 @@
+import ArgumentParser
+import ControlPlane
+import Foundation
+import Journal
+import Server
+
+/// The control plane's session index: a projection of the journals, so it can always be made
+/// again from them.
+struct IndexCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "index",
+        abstract: "The session index: rebuild it from a node's journals, or list it.",
+        subcommands: [Rebuild.self, List.self])
+
+    struct Rebuild: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Recompute this node's rows of the session index from its journals and CSVs, replacing what is there.")
+        @Option(help: "Journal directory.") var journal = "journal"
+        @Option(help: "Results directory (CSV files).") var results = "results"
+        @Option(help: "Data directory (SQLite control plane, master key).") var data = "data"
+        @Option(help: "The node whose rows these journals are (default: the host name and port 8080, as `serve` names itself).") var node: String?
+        @Option(help: "The node's port, for the default node name.") var port = 8080
+        @OptionGroup var controlPlane: ControlPlaneOptions
+        @OptionGroup var journalKey: JournalKeyOptions
+
+        func run() async throws {
+            let opened = try await controlPlane.open(data: data)
+            let name = node ?? "\(ProcessInfo.processInfo.hostName):\(port)"
+            let outcome = try await IndexRebuild.run(
+                index: try await opened.sessionIndex(), node: name, journalRoot: URL(fileURLWithPath: journal),
+                resultsRoot: URL(fileURLWithPath: results), key: try journalKey.load(),
+                progress: { done, total in
+                    if done % 500 == 0 || done == total { FileHandle.standardError.write(Data("index rebuild: \(done)/\(total) journals\n".utf8)) }
+                })
+            await opened.close()
+            for (path, reason) in outcome.unreadable { FileHandle.standardError.write(Data("unreadable: \(path): \(reason)\n".utf8)) }
+            var states: [String: Int] = [:]
+            for entry in outcome.entries { states[entry.state.rawValue, default: 0] += 1 }
+            let summary = states.keys.sorted().map { "\($0) \(states[$0]!)" }.joined(separator: ", ")
+            print("indexed \(outcome.entries.count) sessions of node \(name)\(summary.isEmpty ? "" : " (\(summary))")")
+            if !outcome.unreadable.isEmpty { throw ExitCode(1) }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Print the session index as JSON lines, ordered by organization and journal.")
+        @Option(help: "Data directory (SQLite control plane, master key).") var data = "data"
+        @Option(help: "Only this organization's sessions.") var org: String?
+        @OptionGroup var controlPlane: ControlPlaneOptions
+
+        func run() async throws {
+            let opened = try await controlPlane.open(data: data)
+            let entries = try await opened.sessionIndex().all().filter { org == nil || $0.organization == org }
+            await opened.close()
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+        }
+    }
+}
