@@ -30,7 +30,12 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
             ? ((try? NIOSSLContext(configuration: .makeClientConfiguration())).map { .require($0) } ?? .disable) : .disable
         connection = PostgresConnection.Configuration(host: location.host, port: location.port, username: location.user,
                                                       password: location.password, database: location.database, tls: tls)
-        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own background log says "connection creation failed" every retry while
+        // PostgreSQL is down, and warns when the first query races its start; this backend's
+        // own warnings (notifications lost, writes spooled) are what an operator needs.
+        var background = logger
+        background.logLevel = .error
+        client = PostgresClient(configuration: configuration, backgroundLogger: background)
         running = Task { [client] in await client.run() }
     }
 
@@ -94,6 +99,7 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
     public func listen(channel: String, onListening: @escaping @Sendable () async -> Void, onLost: @escaping @Sendable () -> Void,
                        onNotification: @escaping @Sendable (String) async -> Void) async {
         var attempt = 0
+        var failures = 0
         while !Task.isCancelled {
             do {
                 attempt += 1
@@ -101,15 +107,22 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
                 defer { Task { try? await connection.close() } }
                 try await connection.listen(on: channel) { notifications in
                     // Listening now: anything sent while we were away must be read afresh.
+                    failures = 0
                     await onListening()
                     for try await notification in notifications { await onNotification(notification.payload) }
                 }
             } catch {
                 if Task.isCancelled { return }
-                onLost()
-                logger.warning("control plane notifications lost; reconnecting", metadata: ["channel": "\(channel)", "error": "\(Self.message(error))"])
+                if failures == 0 { onLost() }
+                failures += 1
+                // Said once when it happens, then once a minute or so while it lasts.
+                if failures == 1 || failures % 12 == 0 {
+                    logger.warning("control plane notifications lost; reconnecting", metadata: [
+                        "channel": "\(channel)", "attempts": "\(failures)", "error": "\(Self.message(error))"])
+                }
             }
-            try? await Task.sleep(nanoseconds: 1_000_000_000)
+            // Back off to one attempt every 5 s while PostgreSQL stays away.
+            try? await Task.sleep(nanoseconds: UInt64(min(failures, 5)) * 1_000_000_000 + 100_000_000)
         }
     }
 
@@ -181,6 +194,13 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
         } catch let error as PSQLError {
             if error.serverInfo != nil { throw ControlPlaneError.database(message(error)) }
             throw ControlPlaneError.unreachable(message(error))
+        } catch let error as ControlPlaneError {
+            throw error
+        } catch is CancellationError {
+            throw CancellationError()
+        } catch {
+            // The pool's own errors (no connection could be made for a while, pool shut down).
+            throw ControlPlaneError.unreachable("\(error)")
         }
     }
 

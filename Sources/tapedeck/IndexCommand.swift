@@ -53,7 +53,7 @@ struct IndexCommand: AsyncParsableCommand {
             let entries = try await opened.sessionIndex().all().filter { org == nil || $0.organization == org }
             await opened.close()
             let encoder = JSONEncoder()
-            encoder.outputFormatting = [.sortedKeys]
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
         }
     }

@@ -170,7 +170,13 @@ struct ServeCommand: AsyncParsableCommand {
         defer { heartbeat.cancel() }
         try await app.runService()
         heartbeat.cancel()
-        await index.stopped(address: address)
+        // A clean exit marks the node stopped, but never waits long for a control plane that is down.
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await index.stopped(address: address) }
+            group.addTask { try? await Task.sleep(nanoseconds: 5_000_000_000) }
+            await group.next()
+            group.cancelAll()
+        }
         await opened.close()
     }
 }
