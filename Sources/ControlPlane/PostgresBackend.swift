@@ -48,21 +48,29 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
     }
 
     public func transaction<T: Sendable>(_ body: @Sendable (any SQLExecutor) async throws -> T) async throws -> T {
-        try await Self.mapErrors {
-            try await client.withConnection { connection in
-                let executor = ConnectionExecutor(connection: connection, logger: logger)
-                try await executor.query("BEGIN", [])
-                do {
-                    let result = try await body(executor)
-                    try await executor.query("COMMIT", [])
-                    return result
-                } catch {
-                    _ = try? await executor.query("ROLLBACK", [])
-                    throw error
+        do {
+            return try await Self.mapErrors {
+                try await client.withConnection { connection in
+                    let executor = ConnectionExecutor(connection: connection, logger: logger)
+                    try await executor.query("BEGIN", [])
+                    do {
+                        let result = try await body(executor)
+                        try await executor.query("COMMIT", [])
+                        return result
+                    } catch {
+                        _ = try? await executor.query("ROLLBACK", [])
+                        // The body's own errors are the caller's, not the pool's: carried past mapErrors as they are.
+                        throw BodyError(error: error)
+                    }
                 }
             }
+        } catch let wrapped as BodyError {
+            throw wrapped.error
         }
     }
+
+    /// An error thrown by a transaction's body, kept apart from the connection's errors.
+    private struct BodyError: Error { var error: any Error }
 
     public func migrate(store: String, _ migrations: [Migration]) async throws {
         try await transaction { db in
@@ -195,6 +203,8 @@ public final class PostgresBackend: SQLBackend, SQLNotifications {
             if error.serverInfo != nil { throw ControlPlaneError.database(message(error)) }
             throw ControlPlaneError.unreachable(message(error))
         } catch let error as ControlPlaneError {
+            throw error
+        } catch let error as BodyError {
             throw error
         } catch is CancellationError {
             throw CancellationError()
