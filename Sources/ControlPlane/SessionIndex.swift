@@ -153,6 +153,18 @@ public final class SessionIndex: Sendable {
         }
     }
 
+    /// Takes over a session of a node presumed dead: its row moves to `claimant` as `orphaned`,
+    /// if it is still `node`'s and unfinished. One conditional update, so of several sweepers
+    /// exactly one gets each session; true for that one.
+    public func claim(_ entry: SessionIndexEntry, from node: String, for claimant: String) async throws -> Bool {
+        let rows = try await backend.query("""
+            UPDATE session_index SET node = ?, state = 'orphaned'
+            WHERE organization = ? AND journal_path = ? AND node = ? AND state IN ('live', 'ended', 'orphaned')
+            RETURNING journal_path
+            """, .text(claimant), .text(entry.organization), .text(entry.journalPath), .text(node))
+        return !rows.isEmpty
+    }
+
     static func values(_ entry: SessionIndexEntry) -> [SQLValue] {
         [.text(entry.organization), .text(entry.journalPath), .text(entry.sessionId), .text(entry.node), .text(entry.state.rawValue),
          .text(entry.dialect), SQLValue(entry.language), .integer(entry.startedAt), SQLValue(entry.endedAt), SQLValue(entry.journalSHA256),

@@ -25,10 +25,12 @@ public final class AsyncJournalWriter: @unchecked Sendable {
     public var failure: JournalError? { lock.withLock { firstFailure } }
 
     /// `onFailure` runs on the journal's queue, once, when the first failure happens.
+    /// `onWritten` runs on the journal's queue with each byte range written (see `JournalWriter`).
     public init(url: URL, sessionId: String, policy: SyncPolicy = .default, key: JournalKey? = nil,
-                onFailure: (@Sendable (JournalError) -> Void)? = nil) throws {
+                onFailure: (@Sendable (JournalError) -> Void)? = nil,
+                onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws {
         queue = DispatchQueue(label: "tapedeck.journal.\(sessionId)")
-        writer = try JournalWriter(url: url, sessionId: sessionId, policy: policy, key: key)
+        writer = try JournalWriter(url: url, sessionId: sessionId, policy: policy, key: key, onWritten: onWritten)
         self.onFailure = onFailure
         if policy != .always {
             // Without a timer an idle session would keep its last records in memory indefinitely.

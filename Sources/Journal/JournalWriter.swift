@@ -28,13 +28,19 @@ public final class JournalWriter {
     public private(set) var failure: JournalError?
     /// Bytes of the file that are complete blocks on disk.
     public private(set) var durableLength: Int
+    /// Hears every byte range once it is written (and synced, by the policy): the file header,
+    /// then each block, the footer's last. A cluster node ships them to the control plane, so
+    /// another node can finish the session if this machine is lost.
+    private let onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)?
 
     /// Creates a new journal. Fails if the file exists: a journal is written once.
     /// `formatVersion` is for compatibility tests that need a file as an older build wrote it.
     public init(url: URL, sessionId: String, policy: SyncPolicy = .default, key: JournalKey? = nil,
                 formatVersion: UInt16 = JournalFileHeader.currentVersion,
-                monotonicNanoseconds: @escaping () -> UInt64 = JournalWriter.monotonicNow) throws {
+                monotonicNanoseconds: @escaping () -> UInt64 = JournalWriter.monotonicNow,
+                onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws {
         self.url = url
+        self.onWritten = onWritten
         self.sessionId = sessionId
         self.policy = policy
         self.key = key
@@ -60,6 +66,7 @@ public final class JournalWriter {
                 if dirFD >= 0 { _ = fsync(dirFD); Glibc.close(dirFD) }
             }
             durableLength = header.count
+            onWritten?(0, header)
         } catch {
             // A half-made file would take the name and look like a session: remove it, so the
             // caller sees a broken disk rather than a name already taken.
@@ -78,6 +85,7 @@ public final class JournalWriter {
         self.policy = policy
         self.key = key
         self.monotonicNanoseconds = JournalWriter.monotonicNow
+        self.onWritten = nil
         self.hasher = ChainHasher(chain: scan.chain)
         self.recordCount = scan.recordCount
         let fd = open(url.path, O_WRONLY | O_APPEND | O_CLOEXEC)
@@ -147,6 +155,7 @@ public final class JournalWriter {
             fail(error)
             throw error
         }
+        onWritten?(durableLength, Array(frame[0..<length]))
         durableLength += length
         // A fresh buffer, not a cleared one: the hasher still holds the old one.
         pending = []

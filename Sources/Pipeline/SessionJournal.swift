@@ -11,8 +11,11 @@ public actor SessionJournal: SessionRecorder {
         /// The writer queues without limit; past this many bytes `append` waits for it, which
         /// bounds its queue (the driver's gate then holds the reader, and TCP the client).
         public var maxQueuedBytes: Int
-        public init(root: URL, sync: SyncPolicy, key: JournalKey?, maxQueuedBytes: Int) {
-            (self.root, self.sync, self.key, self.maxQueuedBytes) = (root, sync, key, maxQueuedBytes)
+        /// Hears each byte range of the journal as it is written (cluster nodes ship them).
+        public var onWritten: (@Sendable (_ journal: URL, _ offset: Int, _ bytes: [UInt8]) -> Void)?
+        public init(root: URL, sync: SyncPolicy, key: JournalKey?, maxQueuedBytes: Int,
+                    onWritten: (@Sendable (URL, Int, [UInt8]) -> Void)? = nil) {
+            (self.root, self.sync, self.key, self.maxQueuedBytes, self.onWritten) = (root, sync, key, maxQueuedBytes, onWritten)
         }
     }
 
@@ -102,8 +105,12 @@ public actor SessionJournal: SessionRecorder {
             let name = attempt == 1 ? base : "\(base)-\(attempt)"
             do {
                 let url = try layout.url(organization: facts.organization, day: day, sessionId: name)
+                var onWritten: (@Sendable (Int, [UInt8]) -> Void)?
+                if let ship = settings.onWritten {
+                    onWritten = { offset, bytes in ship(url, offset, bytes) }
+                }
                 let writer = try AsyncJournalWriter(url: url, sessionId: id, policy: settings.sync, key: settings.key,
-                                                    onFailure: onFailure)
+                                                    onFailure: onFailure, onWritten: onWritten)
                 writer.append(.sessionHeader, receivedAt: start, payload: header.encoded())
                 for (type, time, payload) in buffered { writer.append(type, receivedAt: time, payload: payload) }
                 buffered = []

@@ -34,6 +34,7 @@ public enum TapedeckServer {
         metrics: ServerMetrics = ServerMetrics(),
         live: LiveSessions = LiveSessions(),
         indexing: (any SessionIndexing)? = nil,
+        shipJournal: (@Sendable (_ journal: URL, _ offset: Int, _ bytes: [UInt8]) -> Void)? = nil,
         addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
@@ -122,7 +123,7 @@ public enum TapedeckServer {
             let control = SessionControl()
             let recorder = SessionJournal(
                 settings: .init(root: configuration.journalDirectory, sync: configuration.journalSync, key: configuration.journalKey,
-                                maxQueuedBytes: configuration.maxQueuedJournalBytes),
+                                maxQueuedBytes: configuration.maxQueuedJournalBytes, onWritten: shipJournal),
                 facts: facts, components: environment.components,
                 onFailure: { error in
                     storage.reportFailure(error)

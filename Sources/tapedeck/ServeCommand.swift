@@ -1,5 +1,6 @@
 import ArgumentParser
 import Console
+import ControlPlane
 import Foundation
 import Hummingbird
 import Journal
@@ -20,6 +21,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Data directory (API keys, master key).") var data = "data"
     @OptionGroup var controlPlane: ControlPlaneOptions
     @Option(help: "This node's name in the control plane's node registry and session index (default: the host name and port).") var node: String?
+    @Option(help: "With a shared control plane: seconds without a heartbeat after which another node finishes a node's sessions.") var orphanAfter = 30.0
     @Option(help: "Results directory (CSV files).") var results = "results"
     @Option(help: "TLS certificate chain (PEM) for wss://.") var tlsCert: String?
     @Option(help: "TLS private key (PEM) for wss://.") var tlsKey: String?
@@ -127,7 +129,7 @@ struct ServeCommand: AsyncParsableCommand {
                               live: live, settings: consoleSettings, logger: logger)
         var environment = SessionEnvironment.protocolOnly
         var pool: RecognitionWorkerPool?
-        var derive: ((URL) async throws -> Void)?
+        var derive: (@Sendable (URL) async throws -> Void)?
         if !noTranscription {
             let name = engine.model ?? "base"
             let recognizer = try engine.recognizer(model: name, threads: threads)
@@ -146,6 +148,18 @@ struct ServeCommand: AsyncParsableCommand {
         if !orphans.isEmpty {
             logger.notice("finished sessions left open by the last run", metadata: ["sessions": "\(orphans.count)"])
         }
+        // A cluster keeps each journal in the control plane too, block by block, and every node
+        // sweeps for the sessions of nodes that stopped heartbeating.
+        var shipper: BlockShipper?
+        var sweeper: Sweeper?
+        if location.isShared {
+            let blocks = try await JournalBlocks(backend: opened.backends.main)
+            shipper = BlockShipper(blocks: blocks, journalRoot: configuration.journalDirectory, logger: logger)
+            sweeper = Sweeper(index: try await opened.sessionIndex(), registry: try await opened.nodes(), blocks: blocks, indexing: index,
+                              journalRoot: configuration.journalDirectory, key: configuration.journalKey,
+                              orphanAfterSeconds: orphanAfter, derive: derive, logger: logger)
+        }
+        let ship = shipper.map { shipper in { @Sendable (journal: URL, offset: Int, bytes: [UInt8]) in shipper.ship(journal: journal, offset: offset, bytes: bytes) } }
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
@@ -156,7 +170,7 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             },
-            metrics: metrics, live: live, indexing: index,
+            metrics: metrics, live: live, indexing: index, shipJournal: ship,
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
         // The node registry's heartbeat; it also writes index rows spooled while the control
         // plane was unreachable.
@@ -164,6 +178,10 @@ struct ServeCommand: AsyncParsableCommand {
         let heartbeat = Task {
             while !Task.isCancelled {
                 await index.heartbeat(sessions: live.count, draining: false, address: address)
+                shipper?.retry()
+                if let sweeper {
+                    do { _ = try await sweeper.sweep() } catch { logger.warning("sweep for lost nodes' sessions failed", metadata: ["error": "\(error)"]) }
+                }
                 try? await Task.sleep(nanoseconds: 5_000_000_000)
             }
         }

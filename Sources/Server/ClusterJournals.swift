@@ -1,0 +1,148 @@
+import ControlPlane
+import Foundation
+import Journal
+import Logging
+import Pipeline
+import Synchronization
+
+/// Ships every byte range a node's journals write to the control plane (cluster mode), from a
+/// task of its own: the journal's queue only hands the bytes over. While PostgreSQL is down
+/// blocks wait here, up to a bound; past it new blocks are dropped and counted, which leaves
+/// those journals' copies in the control plane short (the node's own disk still has them).
+public final class BlockShipper: Sendable {
+    private struct Block: Sendable {
+        var organization: String
+        var journalPath: String
+        var offset: Int
+        var bytes: [UInt8]
+    }
+    private struct Queue {
+        var blocks: [Block] = []
+        var bytes = 0
+        var dropped = 0
+    }
+    private let blocks: JournalBlocks
+    private let journalRoot: URL
+    private let maxQueuedBytes: Int
+    private let logger: Logger
+    private let queue = Mutex(Queue())
+    private let writing = AsyncLock()
+    private let wake: AsyncStream<Void>.Continuation
+    private let writer = Mutex<Task<Void, Never>?>(nil)
+
+    public init(blocks: JournalBlocks, journalRoot: URL, maxQueuedBytes: Int = 256 << 20, logger: Logger) {
+        (self.blocks, self.journalRoot, self.maxQueuedBytes, self.logger) = (blocks, journalRoot, maxQueuedBytes, logger)
+        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        self.wake = wake
+        let task = Task { [weak self] in
+            for await _ in signals { await self?.flush() }
+        }
+        writer.withLock { $0 = task }
+    }
+
+    deinit { writer.withLock { $0?.cancel() } }
+
+    /// Blocks not yet in the control plane, and blocks dropped because too many were waiting.
+    public var backlog: (blocks: Int, bytes: Int, dropped: Int) { queue.withLock { ($0.blocks.count, $0.bytes, $0.dropped) } }
+
+    /// For `SessionJournal.Settings.onWritten`: cheap, never waits.
+    public func ship(journal: URL, offset: Int, bytes: [UInt8]) {
+        let path = SessionIndexProjection.relativePath(journal, under: journalRoot)
+        guard let organization = path.split(separator: "/").first.map(String.init) else { return }
+        let accepted = queue.withLock { queue -> Bool in
+            guard queue.bytes + bytes.count <= maxQueuedBytes else { queue.dropped += 1; return false }
+            queue.blocks.append(Block(organization: organization, journalPath: path, offset: offset, bytes: bytes))
+            queue.bytes += bytes.count
+            return true
+        }
+        if !accepted { logger.warning("journal block not shipped: too many waiting for the control plane", metadata: ["journal": "\(path)"]) }
+        wake.yield()
+    }
+
+    /// Writes what waits, in order, stopping at the first failure (the next block or heartbeat retries).
+    public func flush() async {
+        try? await writing.run {
+            while let next = queue.withLock({ $0.blocks.first }) {
+                do {
+                    try await blocks.append(organization: next.organization, journalPath: next.journalPath, offset: next.offset, bytes: next.bytes)
+                    queue.withLock { queue in
+                        queue.blocks.removeFirst()
+                        queue.bytes -= next.bytes.count
+                    }
+                } catch {
+                    return
+                }
+            }
+        }
+    }
+
+    /// Wakes the writer (after an outage the heartbeat calls this).
+    public func retry() { wake.yield() }
+}
+
+/// Finishes the sessions of nodes presumed dead (heartbeat older than `orphanAfter`, never
+/// marked stopped): claims each unfinished row (exactly one sweeper wins it), rebuilds the
+/// journal from its shipped blocks into this node's journal folder, seals it by recovery,
+/// derives its CSVs when this node transcribes, and writes the row again as this node's.
+public struct Sweeper: Sendable {
+    public var index: SessionIndex
+    public var registry: NodeRegistry
+    public var blocks: JournalBlocks
+    public var indexing: NodeIndexing
+    public var journalRoot: URL
+    public var key: JournalKey?
+    public var orphanAfterSeconds: Double
+    public var derive: (@Sendable (URL) async throws -> Void)?
+    public var logger: Logger
+
+    public init(index: SessionIndex, registry: NodeRegistry, blocks: JournalBlocks, indexing: NodeIndexing, journalRoot: URL,
+                key: JournalKey?, orphanAfterSeconds: Double, derive: (@Sendable (URL) async throws -> Void)?, logger: Logger) {
+        (self.index, self.registry, self.blocks, self.indexing, self.journalRoot) = (index, registry, blocks, indexing, journalRoot)
+        (self.key, self.orphanAfterSeconds, self.derive, self.logger) = (key, orphanAfterSeconds, derive, logger)
+    }
+
+    public struct Finished: Sendable, Equatable {
+        public var journalPath: String
+        public var from: String
+        public var bytes: Int
+        public var state: SessionState
+    }
+
+    /// One pass; returns the sessions this node finished.
+    public func sweep(now: Int64 = wallClockMicroseconds()) async throws -> [Finished] {
+        let stale = Int64(orphanAfterSeconds * 1e6)
+        let dead = try await registry.nodes().filter { $0.name != indexing.node && $0.state != .stopped && now - $0.heartbeatAt > stale }
+        var finished: [Finished] = []
+        for node in dead {
+            for row in try await index.sessions(node: node.name, states: [.live, .ended, .orphaned]) {
+                guard try await index.claim(row, from: node.name, for: indexing.node) else { continue }
+                finished.append(try await finish(row, from: node.name))
+            }
+        }
+        return finished
+    }
+
+    private func finish(_ row: SessionIndexEntry, from node: String) async throws -> Finished {
+        let bytes = try await blocks.contiguousBytes(organization: row.organization, journalPath: row.journalPath)
+        let journal = journalRoot.appendingPathComponent(row.journalPath)
+        var detail = "\(bytes.count) bytes from the control plane"
+        do {
+            try FileManager.default.createDirectory(at: journal.deletingLastPathComponent(), withIntermediateDirectories: true)
+            if !FileManager.default.fileExists(atPath: journal.path) { try Data(bytes).write(to: journal) }
+            let report = try JournalRecovery.recover(journal, seal: true, key: key, recoveredAt: wallClockMicroseconds())
+            if let refusal = report.refusal { detail += "; recovery refused: \(refusal)" }
+            if report.refusal == nil, let derive {
+                do { try await derive(journal) } catch { detail += "; not derived: \(error)" }
+            }
+        } catch {
+            detail += "; \(error)"
+        }
+        await indexing.ended(journal: journal)
+        await indexing.flush()
+        let state = try await index.sessions(node: indexing.node, states: SessionState.allCases)
+            .first { $0.organization == row.organization && $0.journalPath == row.journalPath }?.state ?? .failed
+        logger.notice("finished a session of a lost node", metadata: [
+            "journal": "\(row.journalPath)", "from": "\(node)", "state": "\(state.rawValue)", "detail": "\(detail)"])
+        return Finished(journalPath: row.journalPath, from: node, bytes: bytes.count, state: state)
+    }
+}
