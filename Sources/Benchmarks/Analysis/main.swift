@@ -35,6 +35,8 @@ let gold = load(["gold-en.txt", "gold-tr.txt"])
 let dev = load(["dev-en.txt", "dev-tr.txt"])
 // Its own call skeletons and phrasing (devset/heldout.py), all `split: check`: never tuned on.
 let heldout = load(["heldout-en.txt", "heldout-tr.txt"])
+// A third generator (devset/fresh.py), committed before the session-6 rule changes: never tuned on.
+let fresh = load(["fresh-en.txt", "fresh-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
 if let path = filePath {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { print("cannot read \(path)"); exit(2) }
@@ -53,13 +55,13 @@ if let id = showId {
     exit(0)
 }
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
-print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls")
+print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls; fresh set \(fresh.count) calls")
 
 let columns = GoldSet.fields + ["VADER"]
 print("\n" + "set".padding(toLength: 12, withPad: " ", startingAt: 0) + "lang calls " + columns.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
 var allMisses: [String] = []
 for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.filter { $0.split == "tune" }, true),
-                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false)] {
+                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false), ("fresh", fresh, false)] {
     for lang in ["en", "tr"] {
         let subset = calls.filter { $0.language == lang }
         guard !subset.isEmpty else { continue }
@@ -76,7 +78,7 @@ if showMisses { for m in allMisses { print("  miss: \(m)") } }
 
 // Speaker roles from text (what mono calls get), scored on stereo calls with their channels hidden.
 print("\nroles from text (stereo calls, channels hidden): utterance accuracy, calls confident enough to use, accuracy on those")
-for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout)] {
+for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout), ("fresh", fresh)] {
     for lang in ["en", "tr"] {
         let stereo = calls.filter { $0.language == lang && !$0.utterances.contains { $0.speaker == .unknown } }
         guard !stereo.isEmpty else { continue }
@@ -95,7 +97,7 @@ for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == 
 
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-let everything = gold + dev + heldout
+let everything = gold + dev + heldout + fresh
 // End-of-call analysis, the one the server writes into the CSV.
 let finalElapsed = clock.measure { for _ in 0..<rounds { for call in everything { _ = analyzer.finalAnalysis(call.utterances) } } }
 let perCall = seconds(finalElapsed) / Double(rounds * everything.count)
