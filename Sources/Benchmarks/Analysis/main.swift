@@ -17,6 +17,8 @@ if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r +
 // --file PATH: the summary and final analysis of each call in a gold-format file (a light `tapedeck analyze`).
 var filePath: String? = nil
 if let r = args.firstIndex(of: "--file"), r + 1 < args.count { filePath = args[r + 1]; args.removeSubrange(r...(r + 1)) }
+// --role-misses: stereo tuning-half calls with channels hidden, each utterance marked where the inferred role is wrong.
+let showRoleMisses = args.contains("--role-misses")
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -52,6 +54,19 @@ if let id = showId {
     guard let call = (gold + dev).first(where: { $0.id == id && $0.split != "check" }) else { print("no old-gold or tuning-half call \(id)"); exit(2) }
     for u in call.utterances { print("\(u.speaker.rawValue.prefix(1)) \(u.start)-\(u.end) | \(u.text)") }
     print(analyzer.finalAnalysis(call.utterances)?.seedJSON() ?? "no analysis (< 5 words)")
+    exit(0)
+}
+if showRoleMisses {
+    for call in dev where call.split == "tune" && !call.utterances.contains(where: { $0.speaker == .unknown }) {
+        let roles = analyzer.inferredRoles(call.utterances)
+        let guess = Dictionary(uniqueKeysWithValues: roles.turns.map { ($0.turn, $0) })
+        guard call.utterances.contains(where: { guess[$0.index]?.role != $0.speaker }) else { continue }
+        print("=== \(call.id) confidence \(roles.confidence) used \(roles.used)")
+        for u in call.utterances {
+            let g = guess[u.index]!
+            print("\(g.role == u.speaker ? "  " : "XX") \(u.speaker.rawValue.prefix(1))→\(g.role.rawValue.prefix(1)) \(String(format: "%.2f", g.confidence)) \(u.start) | \(u.text)")
+        }
+    }
     exit(0)
 }
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")

@@ -1,0 +1,71 @@
+import Testing
+@testable import Analysis
+
+// Session 6: structural turn-taking cues for mono roles, and status/summary reading the guessed roles.
+@Suite struct TurnTakingTests {
+    func features(_ lang: String, _ rows: [(String, Double, Double, String)]) -> [UtteranceFeatures] {
+        var cache: [UtteranceFeatures] = []
+        return analyzer.features(transcript(lang, rows), cache: &cache)
+    }
+
+    @Test func talkingOverThePreviousTurnIsTheOtherSpeaker() {
+        let over = features("en", [("U", 0, 4, "Right, so the thing is the bill."), ("U", 3.0, 5, "Right, okay, so.")])
+        let after = features("en", [("U", 0, 4, "Right, so the thing is the bill."), ("U", 4.5, 6, "Right, okay, so.")])
+        #expect(SpeakerRoles.switchProbability(over, at: 1) == SpeakerRoles.overlapSwitch)
+        #expect(SpeakerRoles.switchProbability(after, at: 1) == SpeakerRoles.switchProbability)
+    }
+
+    @Test func aLongPauseAfterALookupIsTheSameSpeakerComingBack() {
+        let f = features("en", [("U", 0, 2, "Okay, let me have a look."), ("U", 20, 23, "It's one hundred pounds per payment.")])
+        #expect(SpeakerRoles.switchProbability(f, at: 1) == SpeakerRoles.afterLookupPauseSwitch)
+        let tr = features("tr", [("U", 0, 2, "Tamam, hemen bakayım."), ("U", 20, 23, "Limitiniz yüz lira.")])
+        #expect(SpeakerRoles.switchProbability(tr, at: 1) == SpeakerRoles.afterLookupPauseSwitch)
+    }
+
+    @Test func aVerificationRequestIsAnsweredByTheOtherSide() {
+        let f = features("en", [("U", 0, 3, "Can I take your postcode and date of birth, please?"), ("U", 3.5, 6, "Sure, the postcode is BN2 4AX.")])
+        #expect(SpeakerRoles.switchProbability(f, at: 1) == SpeakerRoles.afterQuestionSwitch)
+        // Saying the details back is not asking for them: no agent weight for the answer.
+        #expect(SpeakerRoles.evidence(f[1], first: false) < SpeakerRoles.evidence(f[0], first: false))
+        #expect(SpeakerRoles.evidence(f[1], first: false) <= 0)
+    }
+
+    @Test func askingForARepeatIsTheAgentAndRepeatingIsTheCustomer() {
+        let f = features("en", [("U", 0, 3, "Can you explain the problem again?"), ("U", 3.5, 6, "Like I said to the last person, the premium went out twice.")])
+        #expect(SpeakerRoles.evidence(f[0], first: false) > SpeakerRoles.evidence(f[1], first: false))
+        #expect(SpeakerRoles.evidence(f[1], first: false) < 0)
+    }
+
+    @Test func strongNegativeFeelingLeansCustomer() {
+        let f = features("en", [("U", 0, 3, "This is absolutely terrible, I hate this awful mess."), ("U", 3.5, 6, "This is the account page.")])
+        #expect(SpeakerRoles.evidence(f[0], first: false) < SpeakerRoles.evidence(f[1], first: false))
+    }
+
+    @Test func theAgentsViewOfTheSystemLeansAgent() {
+        let en = features("en", [("U", 0, 3, "I can't see that from here, it sits with billing.")])
+        #expect(SpeakerRoles.lookingUp(en[0].tokenized, language: "en"))
+        let tr = features("tr", [("U", 0, 3, "Benim tarafımda hat testi temiz çıkıyor.")])
+        #expect(SpeakerRoles.lookingUp(tr[0].tokenized, language: "tr"))
+    }
+
+    // On a mono call the issues and the status read the guessed roles: the agent's own mention of a supervisor is no
+    // customer's request for one (read on every turn, it made this resolved call "escalated").
+    @Test func monoIssuesAndStatusReadTheGuessedRoles() throws {
+        let rows: [(String, Double, Double, String)] = [
+            ("U", 0, 3, "Hello, Acme Bank, this is Sam, how can I help?"),
+            ("U", 3.5, 8, "My card was declined at the shop even though I have money in the account."),
+            ("U", 8.5, 11, "I'm sorry about that. Can I take your date of birth, please?"),
+            ("U", 11.5, 13, "Fourth of May, eighty-six."),
+            ("U", 13.5, 17, "Thank you. I've lifted the block on your card, it works again now."),
+            ("U", 17.5, 21, "Brilliant, thank you so much."),
+            ("U", 21.5, 25, "You're welcome. Next time you can also ask to speak to a supervisor straight away. Have a lovely day."),
+        ]
+        let s = try #require(analyzer.finalAnalysis(transcript("en", rows)))
+        let roles = try #require(s.detail.roles)
+        #expect(roles.used)
+        #expect(roles.turns.last?.role == .agent)
+        #expect(!s.detail.processIssues.contains { $0.type == "escalation_request" })
+        #expect(s.detail.summary.status == "resolved")
+        #expect(s.detail.summary.action == "lifted the block on their card")
+    }
+}
