@@ -47,6 +47,9 @@ enum SpeakerRoles {
     /// P(other speaker) after a pause of `longPause` seconds or more that follows an announced lookup or hold.
     static let afterLookupPauseSwitch = 0.2
     static let longPause = 5.0
+    /// P(other speaker) at a boundary without a structural cue, by how many utterances the current speaker has
+    /// already said in a row (1, 2, 3 or more): a fixed prior, not fitted.
+    static let runSwitch = [0.55, 0.7, 0.85]
 
     /// Cue sets that open an adjacency pair: what follows is the other side's answer.
     static let firstPairParts = ["verificationAsk", "resolutionCheck", "retention", "holdPermission"]
@@ -89,15 +92,18 @@ enum SpeakerRoles {
     /// Agent log-odds of one utterance from its words alone (no context).
     static func evidence(_ f: UtteranceFeatures, first: Bool) -> Double {
         var s = 0.0
+        let addressee = person(f.tokenized, language: f.utterance.language)
         for (k, w) in agentCues where f.cues[k] != nil {
             // Verification details said back ("the postcode is BN2 4AX") are the customer's answer; only asking them is the agent's.
             if k == "verificationAsk" && !asks(f) { continue }
+            // "I'll wait for the call then" accepts a next step; the agent's one is said to the listener ("we'll call you").
+            if (k == "nextStep" || k == "callback") && !addressesListener(f) { continue }
             s += w
         }
-        let addressee = person(f.tokenized, language: f.utterance.language)
         for (k, w) in customerCues where f.cues[k] != nil {
             // "Can you explain the problem again?" asks for a repeat (the agent); "I already told you" is one (the customer).
-            if (k == "repeatInfo" || k == "crossCall") && asks(f) && addressee > 0 { continue }
+            // "Can you explain the problem again?" is the agent asking about the customer's problem.
+            if (k == "repeatInfo" || k == "crossCall" || k == "problem") && asks(f) && addressee > 0 { continue }
             s -= w
         }
         if f.finishedAction != nil { s += 2.0 }
@@ -117,6 +123,15 @@ enum SpeakerRoles {
         if f.utterance.language == "tr" { return t.contains { $0.hasSuffix("abilir") || $0.hasSuffix("ebilir") || ["alayım", "rica", "söyler", "verir"].contains($0) } }
         for k in t.indices.dropLast() where ["can", "could", "may", "what's", "whats"].contains(t[k]) && ["i", "you", "your"].contains(t[k + 1]) { return true }
         return t.contains("please") || t.first == "what's" || t.contains("what's")
+    }
+
+    /// The turn speaks to the listener or for the company: "you", "your", "we", "our team", "-iniz", "ekibimiz".
+    static func addressesListener(_ f: UtteranceFeatures) -> Bool {
+        let t = f.tokenized.tokens.map(\.text)
+        if f.utterance.language == "tr" {
+            return t.contains { trSecond.contains($0) || ($0.count >= 6 && trSecondSuffixes.contains(where: $0.hasSuffix)) || $0.hasPrefix("ekib") || $0.hasPrefix("biz") }
+        }
+        return t.contains { enSecond.contains($0) || ["we", "we'll", "we've", "our", "team", "they'll"].contains($0) }
     }
 
     static let enSecond: Set<String> = ["you", "your", "you're", "you'll", "you've", "yours", "yourself"]
@@ -169,31 +184,47 @@ enum SpeakerRoles {
         }
         // A question is answered by the other side (adjacency pairs): after one, a change of speaker is much likelier.
         let move: [Double] = f.indices.map { switchProbability(f, at: $0) }
-        // Forward, normalised per step (state 0 agent, 1 customer); the prior before the first turn is even.
-        var alpha: [(Double, Double)] = []
-        var prev = (0.5, 0.5)
-        for (k, (ea, ec)) in e.enumerated() {
-            var a = ea, c = ec
-            if k > 0 { a *= prev.0 * (1 - move[k]) + prev.1 * move[k]; c *= prev.0 * move[k] + prev.1 * (1 - move[k]) } else { a *= prev.0; c *= prev.1 }
-            let z = a + c
-            prev = (a / z, c / z)
-            alpha.append(prev)
+        // States: (role, how many utterances in a row that role has held the floor, capped at `maxRun`). A speaker
+        // keeping the floor for a third and fourth utterance is rarer than for a second, so the chance of a change
+        // grows with the run (`runSwitch`) unless a structural cue (question, talk-over, pause after a lookup) set it.
+        let runs = Self.runSwitch.count, states = 2 * runs
+        func role(_ s: Int) -> Int { s / runs }          // 0 agent, 1 customer
+        func run(_ s: Int) -> Int { s % runs }           // 0: first utterance of the run
+        func emission(_ k: Int, _ s: Int) -> Double { role(s) == 0 ? e[k].0 : e[k].1 }
+        func transition(_ k: Int, _ from: Int, _ to: Int) -> Double {
+            let m = move[k] == Self.switchProbability ? Self.runSwitch[run(from)] : move[k]
+            if role(to) != role(from) { return run(to) == 0 ? m : 0 }
+            return run(to) == min(run(from) + 1, runs - 1) ? 1 - m : 0
+        }
+        // Forward, normalised per step; the prior before the first turn is even between the roles.
+        var alpha: [[Double]] = []
+        for k in e.indices {
+            var a = [Double](repeating: 0, count: states)
+            for to in 0..<states {
+                let prior: Double
+                if k == 0 { prior = run(to) == 0 ? 0.5 : 0 }
+                else { prior = (0..<states).reduce(0.0) { $0 + alpha[k - 1][$1] * transition(k, $1, to) } }
+                a[to] = prior * emission(k, to)
+            }
+            let z = a.reduce(0, +)
+            alpha.append(a.map { $0 / z })
         }
         // Backward.
-        var beta = [(Double, Double)](repeating: (1, 1), count: e.count)
+        var beta = [[Double]](repeating: [Double](repeating: 1, count: states), count: e.count)
         if e.count > 1 {
             for k in stride(from: e.count - 2, through: 0, by: -1) {
-                let (na, nc) = e[k + 1], (ba, bc) = beta[k + 1]
-                let m = move[k + 1]
-                let a = (1 - m) * na * ba + m * nc * bc
-                let c = m * na * ba + (1 - m) * nc * bc
-                let z = a + c
-                beta[k] = (a / z, c / z)
+                var b = [Double](repeating: 0, count: states)
+                for from in 0..<states {
+                    b[from] = (0..<states).reduce(0.0) { $0 + transition(k + 1, from, $1) * emission(k + 1, $1) * beta[k + 1][$1] }
+                }
+                let z = b.reduce(0, +)
+                beta[k] = b.map { $0 / z }
             }
         }
         var turns: [RoleGuess] = []
         for k in f.indices {
-            let pa = alpha[k].0 * beta[k].0, pc = alpha[k].1 * beta[k].1
+            var pa = 0.0, pc = 0.0
+            for st in 0..<states { if role(st) == 0 { pa += alpha[k][st] * beta[k][st] } else { pc += alpha[k][st] * beta[k][st] } }
             let p = pa / (pa + pc)
             turns.append(RoleGuess(turn: f[k].utterance.index, role: p >= 0.5 ? .agent : .customer, confidence: round3(max(p, 1 - p))))
         }

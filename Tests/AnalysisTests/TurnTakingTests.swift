@@ -48,6 +48,27 @@ import Testing
         #expect(SpeakerRoles.lookingUp(tr[0].tokenized, language: "tr"))
     }
 
+    // "I'll wait for the call then" accepts the agent's promise; only a next step said to the listener is the agent's.
+    @Test func acceptingANextStepIsNotMakingOne() {
+        let f = features("en", [("U", 0, 3, "Okay, I'll wait for the call then."), ("U", 3.5, 6, "We'll call you back by Friday with an update.")])
+        #expect(!SpeakerRoles.addressesListener(f[0]) && SpeakerRoles.addressesListener(f[1]))
+        #expect(SpeakerRoles.evidence(f[0], first: false) < SpeakerRoles.evidence(f[1], first: false))
+        let tr = features("tr", [("U", 0, 3, "Peki, aramayı beklerim o zaman."), ("U", 3.5, 6, "Ekibimiz sizi cuma günü arayacak.")])
+        #expect(!SpeakerRoles.addressesListener(tr[0]) && SpeakerRoles.addressesListener(tr[1]))
+    }
+
+    // Holding the floor for a fourth utterance in a row is rare: four uncued turns after a greeting alternate.
+    @Test func longRunsOfOneSpeakerNeedEvidence() {
+        let rows: [(String, Double, Double, String)] = [("U", 0, 3, "Hello, Acme, this is Jo, how can I help?"), ("U", 3.5, 6, "It is about the thing."),
+            ("U", 6.5, 9, "Right."), ("U", 9.5, 12, "It is about the thing."), ("U", 12.5, 15, "Right.")]
+        let r = analyzer.inferredRoles(transcript("en", rows))
+        let roles = r.turns.map(\.role)
+        var longest = 1, cur = 1
+        for k in roles.indices.dropFirst() { cur = roles[k] == roles[k - 1] ? cur + 1 : 1; longest = max(longest, cur) }
+        #expect(longest < 4, "\(roles)")
+        #expect(SpeakerRoles.runSwitch == SpeakerRoles.runSwitch.sorted(), "the chance of a change grows with the run")
+    }
+
     // On a mono call the issues and the status read the guessed roles: the agent's own mention of a supervisor is no
     // customer's request for one (read on every turn, it made this resolved call "escalated").
     @Test func monoIssuesAndStatusReadTheGuessedRoles() throws {
