@@ -108,7 +108,11 @@ extension CallAnalyzer {
         let cq = CallSentiment.quarters(customer, callStart: callStart, callEnd: callEnd)
         let aq = CallSentiment.quarters(agent, callStart: callStart, callEnd: callEnd)
         let customerScore = CallSentiment.positionWeighted(customer)
-        let label = CallSentiment.callLabel(customerScore, t)
+        var label = CallSentiment.callLabel(customerScore, t)
+        // An answered enquiry closed with "okay, good to know" or a polite thanks is courtesy, not satisfaction: positive
+        // needs praise beyond that (a customer turn at or above `CallSentiment.praise`).
+        if label == "positive" && Summaries.enquiryAnswered(fr, customer: customer)
+            && !customer.contains(where: { $0.sentiment.compound >= CallSentiment.praise }) { label = "neutral" }
 
         let mentions = fr.flatMap(\.mentions)
         let clusters = RepeatedProblems.clusters(f)

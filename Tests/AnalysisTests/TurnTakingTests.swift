@@ -90,3 +90,19 @@ import Testing
         #expect(s.detail.summary.action == "lifted the block on their card")
     }
 }
+
+// An answered enquiry closed politely is neutral; praise makes it positive.
+@Suite struct EnquirySentimentTests {
+    func label(_ lang: String, _ ack: String) -> String {
+        analyzer.finalAnalysis(transcript(lang, [("A", 0, 3, lang == "en" ? "Good afternoon, Acme Insurance, this is Jo. How can I help?" : "İyi günler, Acme Sigorta, ben Ece. Nasıl yardımcı olabilirim?"),
+            ("C", 3.5, 6, lang == "en" ? "Does my policy cover a windscreen chip?" : "Poliçem cam çatlağını kapsıyor mu?"),
+            ("A", 6.5, 10, lang == "en" ? "Yes, windscreen repairs are covered with no excess." : "Evet, cam onarımı muafiyetsiz olarak kapsamda."),
+            ("C", 10.5, 12, ack), ("A", 12.5, 15, lang == "en" ? "Thanks for calling, have a lovely day." : "Aradığınız için teşekkürler, iyi günler.")]))!.sentiment
+    }
+
+    @Test func courtesyIsNeutralPraiseIsPositive() {
+        #expect(label("en", "Okay, good to know.") == "neutral")
+        #expect(label("tr", "Tamam, bilmek iyi oldu.") == "neutral")
+        #expect(label("en", "Brilliant, that's wonderful news, thank you so much!") == "positive")
+    }
+}
