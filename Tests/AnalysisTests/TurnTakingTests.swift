@@ -106,3 +106,20 @@ import Testing
         #expect(label("en", "Brilliant, that's wonderful news, thank you so much!") == "positive")
     }
 }
+
+// A customer leaving without asking for a manager is disappointed, even when fed up on the way out.
+@Suite struct ChurnEmotionTests {
+    @Test func leavingIsDisappointment() {
+        let tr = analyzer.finalAnalysis(transcript("tr", [("A", 0, 3, "İyi günler, Acme Havayolları, buyurun."),
+            ("C", 3.5, 6, "Geniş koltuk için para ödedim, normal koltuğa oturttular."), ("A", 6.5, 9, "Görüyorum ama değiştiremiyorum."),
+            ("C", 9.5, 12, "Açıkçası bıktım, başka bir şirkete geçiyorum."), ("A", 12.5, 15, "Size indirim verebilirim."),
+            ("C", 15.5, 17, "Sağ olun ama istemiyorum.")]))!
+        #expect(tr.detail.processIssues.contains { $0.type == "churn_intent" })
+        #expect(tr.emotion == "disappointed")
+        // Asking for a manager on the way out is anger, churn or not.
+        let en = analyzer.finalAnalysis(transcript("en", [("A", 0, 3, "Hello, Acme Air."),
+            ("C", 3.5, 6, "I paid for extra legroom and got a normal seat."), ("A", 6.5, 9, "I can't change that."),
+            ("C", 9.5, 12, "This is outrageous, I'm furious. I'm switching to another airline."), ("C", 12.5, 15, "Put me through to your manager right now.")]))!
+        #expect(en.emotion == "angry")
+    }
+}
