@@ -55,6 +55,7 @@ enum SummaryFacts {
         "given": "gave", "found": "found", "paid": "paid", "split": "split", "brought": "brought", "written": "wrote", "run": "ran",
         "kept": "kept", "built": "built", "reset": "reset", "sorted": "sorted"]
     /// Fillers end a span on ASR text, which has no punctuation to end the clause.
+    static let enDangling: Set<String> = ["to", "their", "the", "a", "an", "on", "for", "of", "and", "with", "from", "in", "into", "at", "by"]
     static let enFillers: Set<String> = ["um", "uh", "erm", "er", "hmm"]
     static let enClauseEnd: Set<String> = ["so", "which", "because", "but", "and", "then"]
     static let enNewSubject: Set<String> = ["the", "it", "it's", "your", "you", "you'll", "you're", "i", "i'll", "that", "this", "there", "we", "they"]
@@ -77,7 +78,7 @@ enum SummaryFacts {
             guard i < t.count, t[i].hasSuffix("ed") || enIrregular[t[i]] != nil, !["need", "tried", "checked", "looked", "noted"].contains(t[i]) else { continue }
             var words: [String] = []
             var j = i
-            while j < t.count, tokens[j].clause == tokens[i].clause, words.count < 10 {
+            while j < t.count, tokens[j].clause == tokens[i].clause, words.count < 12 {
                 if j > i && (enFillers.contains(t[j]) || ["i've", "i'll", "we've", "i'm", "it'll", "you'll"].contains(t[j])) { break }
                 if enClauseEnd.contains(t[j]) && j > i {
                     // "refunded the payment and removed the charge" goes on; "and the money is back" starts a new clause.
@@ -86,7 +87,9 @@ enum SummaryFacts {
                 words.append(j == i ? (enIrregular[t[j]] ?? t[j]) : (enPerson[t[j]] ?? t[j]))
                 j += 1
             }
-            if words.count >= 2 { return Summaries.clip(words.joined(separator: " "), 90) }
+            // A span cut by the length cap must not end on "to their" or "and the".
+            while let w = words.last, words.count > 2, enDangling.contains(w) { words.removeLast() }
+            if words.count >= 2 { return Summaries.clip(words.joined(separator: " "), 100) }
         }
         return nil
     }

@@ -68,5 +68,8 @@ import Testing
         #expect(action("thanks for holding i've got an answer i've lifted the block on your card") == "lifted the block on their card")
         #expect(action("I've refunded the payment and the money is back.") == "refunded the payment")
         #expect(action("I've checked it.") == nil)
+        #expect(action("I've removed the bundle and credited forty five pounds to your account from today onwards") == "removed the bundle and credited forty five pounds to their account")
+        #expect(action("I've removed the bundle and credited forty five pounds back to your account") == "removed the bundle and credited forty five pounds back to their account")
+        #expect(action("I've removed the old bundle and credited forty five pounds back to your") == "removed the old bundle and credited forty five pounds back")
     }
 }
