@@ -124,7 +124,7 @@ extension CallAnalyzer {
         let (emotion, evidence) = EmotionRules.classify(customer, escalated: types.contains("escalation_request"), repeatedOpen: !clusters.isEmpty)
         let rubric = AgentRubric.evaluate(fr, config: configuration, final: final,
                                           transferred: types.contains("transfer") || types.contains("multiple_transfers"),
-                                          timing: timing, customerQuarters: cq)
+                                          timing: timing, customerQuarters: cq, enquiry: Summaries.enquiryAnswered(fr, customer: customer))
         let summary = CallSummary.build(fr, status: status, issues: issues, mentions: mentions)
 
         let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)

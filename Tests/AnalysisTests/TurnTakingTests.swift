@@ -123,3 +123,19 @@ import Testing
         #expect(en.emotion == "angry")
     }
 }
+
+// On an answered enquiry the agent does most of the talking by design: talk share is not judged.
+@Suite struct EnquiryRubricTests {
+    @Test func talkShareIsNotJudgedOnAnEnquiry() throws {
+        let s = try #require(analyzer.finalAnalysis(transcript("en", [("A", 0, 6, "Good morning, you're through to Acme Bank, my name is Sarah. How can I help you today?"),
+            ("C", 6.5, 8, "What's the limit for contactless payments?"), ("A", 8.5, 16, "It's one hundred pounds per payment, and you can change it in the app under card settings."),
+            ("C", 16.5, 17.5, "Okay, got it."), ("A", 18, 23, "Thanks so much for calling, enjoy the rest of your day.")])))
+        let item = try #require(s.detail.agentScore.items.first { $0.id == "talk_ratio" })
+        #expect(item.result == "na" && item.reason == "enquiry answered")
+        // A complaint call is still judged on talk share.
+        let c = try #require(analyzer.finalAnalysis(transcript("en", [("A", 0, 6, "Good morning, you're through to Acme Bank, my name is Sarah. How can I help you today?"),
+            ("C", 6.5, 8, "My card was declined and it's really annoying."), ("A", 8.5, 20, "I'm sorry, I've lifted the block on your card and it works again now, you can use it straight away at any shop."),
+            ("C", 20.5, 21.5, "Thank you so much."), ("A", 22, 26, "Thanks for calling, enjoy the rest of your day.")])))
+        #expect(c.detail.agentScore.items.first { $0.id == "talk_ratio" }?.result != "na")
+    }
+}
