@@ -15,7 +15,7 @@ public enum RubricItem: String, CaseIterable, Sendable {
 
 enum AgentRubric {
     static func evaluate(_ f: [UtteranceFeatures], config: AnalysisConfiguration, final: Bool, transferred: Bool,
-                         timing: ProcessIssueDetectors.Timing, customerQuarters: [Double]) -> AgentScoreDetail {
+                         timing: ProcessIssueDetectors.Timing, customerQuarters: [Double], enquiry: Bool = false) -> AgentScoreDetail {
         let agent = f.filter { $0.utterance.speaker == .agent }
         let customer = f.filter { $0.utterance.speaker == .customer }
         let t = config.thresholds
@@ -77,7 +77,9 @@ enum AgentRubric {
 
         let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
         let customerTalk = customer.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
-        if customer.isEmpty || agentTalk + customerTalk <= 0 { put(.talkRatio, nil, "one party only") } else {
+        // Answering a question is most of an enquiry call: the agent's talk share says nothing about its quality there.
+        if enquiry { put(.talkRatio, nil, "enquiry answered") }
+        else if customer.isEmpty || agentTalk + customerTalk <= 0 { put(.talkRatio, nil, "one party only") } else {
             let share = agentTalk / (agentTalk + customerTalk)
             put(.talkRatio, share >= t.talkRatioMin && share <= t.talkRatioMax ? 1 : 0, "agent talk share \(Int((share * 100).rounded())) %")
         }

@@ -2,7 +2,7 @@
 import Foundation
 
 public struct CallAnalyzer: Sendable {
-    public static let version = "analysis-2.1.0"
+    public static let version = "analysis-2.2.0"
     public let configuration: AnalysisConfiguration
     let dictionary: [CompiledEntry]
     let digest: String
@@ -93,8 +93,9 @@ extension CallAnalyzer {
         let words = f.map(\.tokenized.wordCount).reduce(0, +)
         guard words >= t.minWords else { return nil }
         let language = Self.callLanguage(f)
-        // Mono calls: roles inferred from the words and turn order. When confident, customer sentiment, emotion and the
-        // rubric read them; issues, status and the summary keep reading every turn (their cues do not depend on who spoke).
+        // Mono calls: roles inferred from the words and turn order. When confident, customer sentiment, emotion, the
+        // rubric, the issues, the status and the summary read them: who promised a callback, who refused a supervisor,
+        // whose "thank you, that's sorted" closed the call. Below the confidence bar every turn counts for either side.
         let mono = cached.allSatisfy { $0.utterance.speaker == .unknown }
         let roles = mono ? SpeakerRoles.infer(cached) : RoleDetail(source: "channels", confidence: 1, used: true, turns: [])
         let fr = mono && roles.used ? CallContext.adjusted(SpeakerRoles.apply(roles, to: cached)) : f
@@ -107,20 +108,24 @@ extension CallAnalyzer {
         let cq = CallSentiment.quarters(customer, callStart: callStart, callEnd: callEnd)
         let aq = CallSentiment.quarters(agent, callStart: callStart, callEnd: callEnd)
         let customerScore = CallSentiment.positionWeighted(customer)
-        let label = CallSentiment.callLabel(customerScore, t)
+        var label = CallSentiment.callLabel(customerScore, t)
+        // An answered enquiry closed with "okay, good to know" or a polite thanks is courtesy, not satisfaction: positive
+        // needs praise beyond that (a customer turn at or above `CallSentiment.praise`).
+        if label == "positive" && Summaries.enquiryAnswered(fr, customer: customer)
+            && !customer.contains(where: { $0.sentiment.compound >= CallSentiment.praise }) { label = "neutral" }
 
-        let mentions = f.flatMap(\.mentions)
+        let mentions = fr.flatMap(\.mentions)
         let clusters = RepeatedProblems.clusters(f)
         // Status needs the issues and unresolved_end needs the status: detect, derive status, re-detect with it.
-        let (firstIssues, _) = ProcessIssueDetectors.detect(f, mentions: mentions, final: false, status: "", customerQuarters: cq, t: t)
-        let status = Summaries.status(f, issues: firstIssues, final: final)
-        let (issues, timing) = ProcessIssueDetectors.detect(f, mentions: mentions, final: final, status: status, customerQuarters: cq, t: t)
+        let (firstIssues, _) = ProcessIssueDetectors.detect(fr, mentions: mentions, final: false, status: "", customerQuarters: cq, t: t, rolesFromText: mono)
+        let status = Summaries.status(fr, issues: firstIssues, final: final)
+        let (issues, timing) = ProcessIssueDetectors.detect(fr, mentions: mentions, final: final, status: status, customerQuarters: cq, t: t, rolesFromText: mono)
         let types = Set(issues.map(\.type))
         let (emotion, evidence) = EmotionRules.classify(customer, escalated: types.contains("escalation_request"), repeatedOpen: !clusters.isEmpty)
         let rubric = AgentRubric.evaluate(fr, config: configuration, final: final,
                                           transferred: types.contains("transfer") || types.contains("multiple_transfers"),
-                                          timing: timing, customerQuarters: cq)
-        let summary = CallSummary.build(f, status: status, issues: issues, mentions: mentions)
+                                          timing: timing, customerQuarters: cq, enquiry: Summaries.enquiryAnswered(fr, customer: customer))
+        let summary = CallSummary.build(fr, status: status, issues: issues, mentions: mentions)
 
         let agentTalk = agent.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)
         let customerTalk = fr.filter { $0.utterance.speaker == .customer }.map { $0.utterance.end - $0.utterance.start }.reduce(0, +)

@@ -55,6 +55,9 @@ enum CallSentiment {
         return turns.contains { min(3, max(0, Int(($0.utterance.end - s) / span * 4))) == k }
     }
 
+    /// A customer turn this positive is praise ("brilliant, thank you so much"), more than courtesy ("okay, thanks").
+    static let praise = 0.6
+
     static func callLabel(_ score: Double, _ t: AnalysisThresholds) -> String {
         score >= t.callPositive ? "positive" : (score <= t.callNegative ? "negative" : "neutral")
     }

@@ -67,6 +67,7 @@ enum CallSummary {
         var tried: [String] = []
         func note(_ s: String) { if !tried.contains(s) { tried.append(s) } }
         var outcome: String?
+        var action: String?
         for a in agentSide {
             if a.cues["verificationFail"] != nil { tried.removeAll { $0 == "verified" }; note("verification_failed") }
             else if a.cues["verificationAsk"] != nil && !tried.contains("verification_failed") { note("verified") }
@@ -76,7 +77,7 @@ enum CallSummary {
             if a.cues["escalationRefused"] != nil { note("escalation_declined") }
             if a.cues["unhelpful"] != nil { note("dismissed") }
             if a.cues["pendingWork"] != nil && a.cues["escalationAccepted"] == nil { note("case_logged") }
-            if CallContext.completedAction(a) != nil { outcome = outcomeKey(a) }
+            if CallContext.completedAction(a) != nil { outcome = outcomeKey(a); action = SummaryFacts.action(a) }
         }
         if types.contains("transfer") || types.contains("multiple_transfers") { note("transferred") }
         if kind == "question" && status == "resolved" && outcome == nil { note("answered") }
@@ -86,10 +87,11 @@ enum CallSummary {
             // Regular expressions only on turns that can carry a commitment: live updates re-run this for every turn.
             let done = CallContext.completedAction(a) != nil
             if a.cues["callback"] != nil {
-                commitments.append(Commitment(what: "callback", when: TimeExpressions.find(a.utterance.text, language: a.utterance.language)))
+                commitments.append(Commitment(what: "callback", when: TimeExpressions.find(a.utterance.text, language: a.utterance.language),
+                                              who: SummaryFacts.team(a)))
             } else if done || a.cues["nextStep"] != nil || a.cues["pendingWork"] != nil,
                       let when = TimeExpressions.find(a.utterance.text, language: a.utterance.language) {
-                commitments.append(Commitment(what: done ? "result_due" : "follow_up", when: when))
+                commitments.append(Commitment(what: done ? "result_due" : "follow_up", when: when, who: done ? nil : SummaryFacts.team(a)))
             }
         }
 
@@ -104,25 +106,30 @@ enum CallSummary {
             let complaintThreat = f.contains { $0.cues["escalation"].map { ["lawyer", "regulator", "consumer protection", "sue", "report you", "file a complaint", "btk", "cimer", "avukat*", "dava aç*", "tüketici hakem*", "şikayet edeceğim"].contains($0) } ?? false }
             risks.append(complaintThreat ? "complaint_threat" : (e.evidence.contains("declined") ? "escalation_declined" : "escalation"))
         }
+        // A threat on a condition ("if it isn't fixed by Friday I'll go to the regulator") is a risk, not an escalation.
+        if !types.contains("escalation_request"), customer.contains(where: { $0.cues["conditionalThreat"] != nil }) { risks.append("conditional_complaint_threat") }
         if f.contains(where: { $0.cues["crossCall"] != nil && customerIdx.contains($0.utterance.index) }) || types.contains("customer_repeats_information") { risks.append("repeat_contact") }
         if let last = customer.last, last.sentiment.compound <= -0.3, status != "resolved" { risks.append("ended_dissatisfied") }
 
-        return SummaryDetail(issue: topic?.key, issueKind: kind, tried: tried, outcome: outcome, commitments: commitments, risks: risks, status: status)
+        return SummaryDetail(issue: topic?.key, issueKind: kind, tried: tried, outcome: outcome, commitments: commitments, risks: risks,
+                             amount: kind == "none" ? nil : SummaryFacts.amount(customer), action: action, status: status)
     }
 
     static func render(_ s: SummaryDetail, language: String) -> String {
         let tr = language == "tr"
         let topic = s.issue.flatMap { key in topics.first { $0.key == key } }
         var parts: [String] = []
+        // The amount the customer named, in the call's own words: "(sixty-four pounds)".
+        let amount = s.amount.map { " (\($0))" } ?? ""
         switch (s.issueKind, tr) {
         case ("none", false): parts.append("The customer has not stated an issue yet.")
         case ("none", true): parts.append("Müşteri henüz bir konu belirtmedi.")
         case ("question", false): parts.append("The customer asked about \(topic?.en ?? "their account").")
         case ("question", true): parts.append("Müşteri \(topic?.tr ?? "hesabı") hakkında bilgi istedi.")
-        case ("request", false): parts.append(topic.map { "The customer called with a request about \($0.en)." } ?? "The customer called with a request.")
-        case ("request", true): parts.append(topic.map { "Müşteri \($0.tr) ile ilgili bir talep için aradı." } ?? "Müşteri bir talep için aradı.")
-        case (_, false): parts.append(topic.map { "The customer called about \($0.en)." } ?? "The customer called with a complaint.")
-        case (_, true): parts.append(topic.map { "Müşteri \($0.tr) nedeniyle aradı." } ?? "Müşteri bir şikayetle aradı.")
+        case ("request", false): parts.append(topic.map { "The customer called with a request about \($0.en)\(amount)." } ?? "The customer called with a request\(amount).")
+        case ("request", true): parts.append(topic.map { "Müşteri \($0.tr)\(amount) ile ilgili bir talep için aradı." } ?? "Müşteri bir talep\(amount) için aradı.")
+        case (_, false): parts.append(topic.map { "The customer called about \($0.en)\(amount)." } ?? "The customer called with a complaint\(amount).")
+        case (_, true): parts.append(topic.map { "Müşteri \($0.tr)\(amount) nedeniyle aradı." } ?? "Müşteri bir şikayetle\(amount) aradı.")
         }
         let en: [String: String] = ["verified": "verified the caller", "verification_failed": "could not verify the caller",
             "hold": "put the customer on hold to check", "retention_offer": "offered a retention deal", "escalated": "escalated to a supervisor",
@@ -133,7 +140,9 @@ enum CallSummary {
             "escalated": "konuyu yöneticiye iletti", "escalation_declined": "yönetici talebini geri çevirdi", "dismissed": "bir çözüm yolu sunmadı",
             "case_logged": "kayıt açtı", "transferred": "çağrıyı aktardı", "answered": "soruyu yanıtladı"]
         var actions = s.tried.compactMap { tr ? trNames[$0] : en[$0] }
-        if let o = s.outcome.flatMap({ outcomes[$0] }) { actions.append(tr ? o.tr : o.en) }
+        // The agent's own words when they said what they did ("cancelled the duplicate charge"), else the outcome's name.
+        if let a = s.action, !tr { actions.append(a) }
+        else if let o = s.outcome.flatMap({ outcomes[$0] }) { actions.append(tr ? o.tr : o.en) }
         if !actions.isEmpty { parts.append((tr ? "Temsilci " : "The agent ") + list(actions, and: tr ? "ve" : "and") + ".") }
         let statusName: [String: String] = tr
             ? ["resolved": "çözüldü", "unresolved": "çözülmedi", "transferred": "başka birime aktarıldı", "escalated": "üst birime taşındı", "in_progress": "görüşme sürüyor"]
@@ -144,8 +153,10 @@ enum CallSummary {
                 let refund = s.outcome == "refund_issued"
                 let what = tr ? (c.what == "callback" ? "geri arama" : (c.what == "result_due" ? (refund ? "iade" : "sonuç") : "takip"))
                               : (c.what == "callback" ? "a callback" : (c.what == "result_due" ? (refund ? "the refund" : "the result") : "a follow-up"))
-                guard let when = c.when else { return what }
-                return tr ? "\(when) \(what)" : "\(what) \(when)"
+                // Who owns it, as named: "a callback from the billing team by friday", "Fatura ekibinden cuma geri arama".
+                let owner = c.who.map { tr ? "\($0) ekibinden " : " from the \($0) team" } ?? ""
+                guard let when = c.when else { return tr ? owner + what : what + owner }
+                return tr ? "\(owner)\(when) \(what)" : "\(what)\(owner) \(when)"
             }
             var unique: [String] = []
             for i in items where !unique.contains(i) { unique.append(i) }
@@ -157,6 +168,7 @@ enum CallSummary {
                 switch r {
                 case "churn": return tr ? "ayrılma niyeti" : "churn"
                 case "complaint_threat": return tr ? "resmi şikayet tehdidi" : "formal complaint threat"
+                case "conditional_complaint_threat": return tr ? "çözülmezse şikayet edeceğini söyledi" : "threatened to complain if not fixed"
                 case "escalation": return tr ? "yönetici talebi" : "escalation requested"
                 case "escalation_declined": return tr ? "karşılanmayan yönetici talebi" : "supervisor request declined"
                 case "repeat_contact": return tr ? "tekrar eden başvuru" : "repeat contact"

@@ -20,6 +20,10 @@ enum EmotionRules {
         if last.sentiment.compound >= 0.3, let g = last.cues["gratitude"] ?? last.cues["customerResolved"] {
             return ("satisfied", [Evidence(turn: last.utterance.index, cue: g)])
         }
+        // A customer who has decided to leave ("I'm switching to them", "başka bir şirkete geçiyorum") and asks for no
+        // manager is disappointed: a "fed up" or "nobody helped" on the way out is the reason, not rage.
+        let churn = hits("churn")
+        if !churn.isEmpty && !escalated && minCompound > -0.7 { return ("disappointed", churn) }
         if !anger.isEmpty && (minCompound <= -0.4 || escalated) { return ("angry", anger) }
         if minCompound <= -0.6 && escalated {
             return ("angry", window.compactMap { f in f.cues["escalation"].map { Evidence(turn: f.utterance.index, cue: $0) } })

@@ -36,6 +36,7 @@ enum FeatureExtractor {
         }
         if cues["problem"] == nil, let m = CallContext.grammaticalProblem(tok, language: lang) { cues["problem"] = m }
         if cues["churn"] == nil, let m = CallContext.movingToNamedCompany(u.text, tok, language: lang) { cues["churn"] = m }
+        ConditionalThreats.separate(&cues, tok, language: lang)
         let stop = lang == "tr" ? Stopwords.tr : Stopwords.en
         var stems = Set<String>()
         for t in tok.tokens where t.base.count >= 3 && !stop.contains(t.base) && !t.base.allSatisfy(\.isNumber)

@@ -105,6 +105,10 @@ public struct SummaryDetail: Codable, Equatable, Sendable {
     public var commitments: [Commitment]
     /// churn or churn:<competitors>, escalation, escalation_declined, complaint_threat, repeat_contact, ended_dissatisfied
     public var risks: [String]
+    /// The amount of money the customer named, as said ("sixty-four pounds"); nil when none.
+    public var amount: String? = nil
+    /// The finished action in the agent's words, third person ("cancelled the duplicate charge"); English only, nil when none.
+    public var action: String? = nil
     /// resolved | unresolved | transferred | escalated | in_progress
     public var status: String
 }
@@ -114,6 +118,8 @@ public struct Commitment: Codable, Equatable, Sendable {
     public var what: String
     /// The time as said ("by thursday", "yarın saat onda"); nil when none was said.
     public var when: String?
+    /// The team that owns it as named in the call ("billing", "uzman"); nil when the agent promised it personally.
+    public var who: String? = nil
 }
 
 public struct TurnSentiment: Codable, Equatable, Sendable {

@@ -4,8 +4,10 @@ enum ProcessIssueDetectors {
 
     static func ms(_ s: Double) -> Int { Int((s * 1000).rounded()) }
 
+    /// `rolesFromText`: the speakers in `f` were guessed from the words (a mono call); cue detectors read them, but
+    /// interruptions need real channels and stay unknown.
     static func detect(_ f: [UtteranceFeatures], mentions: [MarketingMention], final: Bool, status: String,
-                       customerQuarters: [Double], t: AnalysisThresholds) -> ([ProcessIssue], Timing) {
+                       customerQuarters: [Double], t: AnalysisThresholds, rolesFromText: Bool = false) -> ([ProcessIssue], Timing) {
         var issues: [ProcessIssue] = []
         func add(_ type: String, _ sev: String, _ turns: [UtteranceFeatures], _ ev: String) {
             guard let first = turns.first, let last = turns.last else { return }
@@ -56,7 +58,7 @@ enum ProcessIssueDetectors {
 
         // Interruptions: needs roles; speaker B starts ≥0.5 s before A ends and talks ≥1 s.
         var interruptions: Int? = nil, agentInterruptions: Int? = nil
-        if f.contains(where: { $0.utterance.speaker != .unknown }) {
+        if !rolesFromText && f.contains(where: { $0.utterance.speaker != .unknown }) {
             var n = 0, agentN = 0
             var interrupting: [UtteranceFeatures] = []
             for k in ordered.indices.dropFirst() {

@@ -47,4 +47,15 @@ import Testing
             for s in report.fields { #expect(s.accuracy >= bar[s.field]!, "held-out \(lang) \(s.field) \(s.correct)/\(s.total)") }
         }
     }
+
+    // The fresh set (devset/fresh.py) was committed before the rule changes it measures; its shape only.
+    @Test func freshSetIsWellFormedAndNeverTuned() throws {
+        let calls = try Fixtures.fresh()
+        #expect(calls.filter { $0.language == "en" }.count >= 50 && calls.filter { $0.language == "tr" }.count >= 40)
+        #expect(calls.allSatisfy { $0.split == "check" })
+        #expect(Set(calls.map(\.id)).count == calls.count, "call ids are unique")
+        let heldoutIds = Set(try Fixtures.heldout().map(\.id) + Fixtures.dev().map(\.id))
+        #expect(calls.allSatisfy { !heldoutIds.contains($0.id) })
+        #expect(calls.contains { $0.utterances.first?.speaker == .customer }, "calls where the customer speaks first")
+    }
 }

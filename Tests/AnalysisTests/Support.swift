@@ -23,6 +23,15 @@ enum Fixtures {
         return calls
     }
 
+    /// The fresh check set (devset/fresh.py, session 6), every call `split: check`; never tuned on.
+    static func fresh() throws -> [GoldCall] {
+        var calls: [GoldCall] = []
+        for name in ["fresh-en.txt", "fresh-tr.txt"] {
+            calls += try GoldSet.parse(String(contentsOf: dir.appendingPathComponent(name), encoding: .utf8))
+        }
+        return calls
+    }
+
     static func gold() throws -> [GoldCall] {
         var calls: [GoldCall] = []
         for name in ["gold-en.txt", "gold-tr.txt"] {

@@ -17,6 +17,8 @@ if let r = args.firstIndex(of: "--show"), r + 1 < args.count { showId = args[r +
 // --file PATH: the summary and final analysis of each call in a gold-format file (a light `tapedeck analyze`).
 var filePath: String? = nil
 if let r = args.firstIndex(of: "--file"), r + 1 < args.count { filePath = args[r + 1]; args.removeSubrange(r...(r + 1)) }
+// --role-misses: stereo tuning-half calls with channels hidden, each utterance marked where the inferred role is wrong.
+let showRoleMisses = args.contains("--role-misses")
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -35,6 +37,8 @@ let gold = load(["gold-en.txt", "gold-tr.txt"])
 let dev = load(["dev-en.txt", "dev-tr.txt"])
 // Its own call skeletons and phrasing (devset/heldout.py), all `split: check`: never tuned on.
 let heldout = load(["heldout-en.txt", "heldout-tr.txt"])
+// A third generator (devset/fresh.py), committed before the session-6 rule changes: never tuned on.
+let fresh = load(["fresh-en.txt", "fresh-tr.txt"])
 let analyzer = CallAnalyzer(configuration: .default)
 if let path = filePath {
     guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { print("cannot read \(path)"); exit(2) }
@@ -52,14 +56,27 @@ if let id = showId {
     print(analyzer.finalAnalysis(call.utterances)?.seedJSON() ?? "no analysis (< 5 words)")
     exit(0)
 }
+if showRoleMisses {
+    for call in dev where call.split == "tune" && !call.utterances.contains(where: { $0.speaker == .unknown }) {
+        let roles = analyzer.inferredRoles(call.utterances)
+        let guess = Dictionary(uniqueKeysWithValues: roles.turns.map { ($0.turn, $0) })
+        guard call.utterances.contains(where: { guess[$0.index]?.role != $0.speaker }) else { continue }
+        print("=== \(call.id) confidence \(roles.confidence) used \(roles.used)")
+        for u in call.utterances {
+            let g = guess[u.index]!
+            print("\(g.role == u.speaker ? "  " : "XX") \(u.speaker.rawValue.prefix(1))→\(g.role.rawValue.prefix(1)) \(String(format: "%.2f", g.confidence)) \(u.start) | \(u.text)")
+        }
+    }
+    exit(0)
+}
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")
-print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls")
+print("old gold set \(gold.count) calls; development set \(dev.count) calls (tune \(dev.filter { $0.split == "tune" }.count), check \(dev.filter { $0.split == "check" }.count)); held-out set \(heldout.count) calls; fresh set \(fresh.count) calls")
 
 let columns = GoldSet.fields + ["VADER"]
 print("\n" + "set".padding(toLength: 12, withPad: " ", startingAt: 0) + "lang calls " + columns.map { $0.padding(toLength: 10, withPad: " ", startingAt: 0) }.joined())
 var allMisses: [String] = []
 for (name, calls, printMisses) in [("old gold", gold, true), ("dev tune", dev.filter { $0.split == "tune" }, true),
-                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false)] {
+                                   ("dev check", dev.filter { $0.split == "check" }, false), ("held-out", heldout, false), ("fresh", fresh, false)] {
     for lang in ["en", "tr"] {
         let subset = calls.filter { $0.language == lang }
         guard !subset.isEmpty else { continue }
@@ -76,7 +93,7 @@ if showMisses { for m in allMisses { print("  miss: \(m)") } }
 
 // Speaker roles from text (what mono calls get), scored on stereo calls with their channels hidden.
 print("\nroles from text (stereo calls, channels hidden): utterance accuracy, calls confident enough to use, accuracy on those")
-for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout)] {
+for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout), ("fresh", fresh)] {
     for lang in ["en", "tr"] {
         let stereo = calls.filter { $0.language == lang && !$0.utterances.contains { $0.speaker == .unknown } }
         guard !stereo.isEmpty else { continue }
@@ -95,7 +112,7 @@ for (name, calls) in [("old gold", gold), ("dev tune", dev.filter { $0.split == 
 
 let clock = ContinuousClock()
 func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
-let everything = gold + dev + heldout
+let everything = gold + dev + heldout + fresh
 // End-of-call analysis, the one the server writes into the CSV.
 let finalElapsed = clock.measure { for _ in 0..<rounds { for call in everything { _ = analyzer.finalAnalysis(call.utterances) } } }
 let perCall = seconds(finalElapsed) / Double(rounds * everything.count)
