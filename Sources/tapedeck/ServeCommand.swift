@@ -32,7 +32,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest HTTP request head in bytes (larger: 431 and closed).") var maxHeaderBytes = 16 * 1024
     @Option(help: "Seconds a client may leave what we send unread before it is disconnected (1008).") var writeStallTimeout = 10.0
     @Option(help: "Seconds to wait for the client's reply to our close frame before dropping the connection.") var closeTimeout = 5.0
-    @Option(help: "Seconds a graceful shutdown (SIGTERM/SIGINT) may take; journals are sealed either way.") var shutdownTimeout = 10.0
+    @Option(help: "Seconds the last sessions get to finish once told to end (after the drain deadline, then again after the 1001 close); journals are sealed either way.") var shutdownTimeout = 10.0
+    @Option(help: "Seconds a drain (SIGTERM/SIGINT) waits for open calls to end on their own before ending them politely (AudioHook disconnect 'completed', seed closed). A second signal ends them at once.") var drainDeadline = 300.0
+    @Option(help: "Refuse new sessions and answer /ready 503 while the journal disk has fewer than this many MB free.") var minFreeDisk: UInt64 = 1024
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @OptionGroup var engine: EngineArguments
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
@@ -65,6 +67,8 @@ struct ServeCommand: AsyncParsableCommand {
                                 ("--close-timeout", closeTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(seconds > 0) {
             throw ValidationError("\(name) must be a positive number of seconds")
         }
+        guard drainDeadline >= 0, drainDeadline.isFinite else { throw ValidationError("--drain-deadline must be 0 or more seconds (0: end open calls politely at once)") }
+        guard minFreeDisk <= UInt64.max >> 20 else { throw ValidationError("--min-free-disk is in MB; \(minFreeDisk) is more than any disk") }
     }
 
     func run() async throws {
@@ -94,6 +98,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.writeStallTimeoutSeconds = writeStallTimeout
         configuration.closeReplyTimeoutSeconds = closeTimeout
         configuration.shutdownTimeoutSeconds = shutdownTimeout
+        configuration.drainDeadlineSeconds = drainDeadline
+        configuration.minFreeJournalBytes = minFreeDisk << 20
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -146,6 +152,7 @@ struct ServeCommand: AsyncParsableCommand {
         if !orphans.isEmpty {
             logger.notice("finished sessions left open by the last run", metadata: ["sessions": "\(orphans.count)"])
         }
+        let drain = NodeDrain()
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
@@ -156,19 +163,22 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             },
-            metrics: metrics, live: live, indexing: index,
+            metrics: metrics, live: live, indexing: index, drain: drain,
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
         // The node registry's heartbeat; it also writes index rows spooled while the control
-        // plane was unreachable.
+        // plane was unreachable. It tells the registry when the node is draining.
         let address = "\(host):\(port)"
         let heartbeat = Task {
             while !Task.isCancelled {
-                await index.heartbeat(sessions: live.count, draining: false, address: address)
+                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
                 try? await Task.sleep(nanoseconds: 5_000_000_000)
             }
         }
         defer { heartbeat.cancel() }
-        try await app.runService()
+        // SIGTERM/SIGINT drain first; the graceful shutdown, which closes what is left with
+        // 1001, comes when the drain is over.
+        try await DrainService.run(app, drain: drain, settings: .init(deadlineSeconds: drainDeadline, finalWaitSeconds: shutdownTimeout),
+                                   logger: logger)
         heartbeat.cancel()
         await index.stopped(address: address)
         await opened.close()
