@@ -44,6 +44,9 @@ public struct DrainService: Service {
         } onGracefulShutdown: {
             drain.stop()
         }
+        // Cancelled (not drained): the group is already going down, and a graceful shutdown
+        // asked for now would only find the server closed.
+        try Task.checkCancellation()
     }
 }
 
