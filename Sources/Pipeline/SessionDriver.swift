@@ -36,6 +36,10 @@ public final class SessionControl: Sendable {
         }
         if passed { handler() }
     }
+    /// The draining server's deadline: end the session politely (journaled as
+    /// `ServerDecision.drainDeadline` before the reducer acts on it, so replay does the same).
+    public func drainDeadline() { continuation.yield(.drainDeadline) }
+
     /// The journal cannot be written (full or read-only disk, I/O error).
     public func storageFailed(_ error: JournalError) { continuation.yield(.storageFailed(error)) }
 
@@ -93,6 +97,8 @@ public final class SessionDriver {
         public var eventsSent = 0
         /// Inbound text and binary records handled.
         public var inbound = 0
+        /// The session was ended politely at the server's drain deadline.
+        public var endedForDrain = false
         /// The transport-closed record the session ended with.
         public var end: JournalRecord?
     }
@@ -104,6 +110,7 @@ public final class SessionDriver {
         case storageFailed(JournalError)
         case shutdownDeadline
         case closeLatenessPassed
+        case drainDeadline
     }
 
     /// Live-only settings for a session under load.
@@ -236,6 +243,11 @@ public final class SessionDriver {
                 gate.openForGood()
             case .closeLatenessPassed:
                 await closeNow()
+            case .drainDeadline:
+                // Audio received before the decision is handled (and journaled) before it.
+                for held in deferred { await handleCounted(held) }
+                deferred = []
+                await endForDrain()
             }
             armCloseTimer()
             // A session whose journal failed derives nothing more, and one past the shutdown
@@ -284,12 +296,15 @@ public final class SessionDriver {
     // MARK: The effect loop
 
     private func handle(_ record: JournalRecord) async throws {
-        if record.type == .transportClosed {
+        switch record.type {
+        case .transportClosed:
             ended = true
             clientGone = true
             outcome.end = record
-        } else {
+        case .inboundText, .inboundBinary:
             outcome.inbound += 1
+        default:
+            break
         }
         // After a storage failure nothing is kept or answered: the client was told.
         guard outcome.storageFailure == nil else { return }
@@ -297,6 +312,18 @@ public final class SessionDriver {
         let before = reducer.duration
         try await perform(reducer.reduce(.record(record)))
         if let meter = overload.meter, reducer.duration > before { meter.add(callSeconds: reducer.duration - before, utteranceSeconds: 0) }
+    }
+
+    // MARK: Drain
+
+    /// The drain deadline (live only): the decision is journaled, then reduced, through the
+    /// same path as an inbound record, so the journal holds it where the reducer saw it. Offline
+    /// the journal transport hands the recorded decision to `handle` itself.
+    private func endForDrain() async {
+        guard !ended, !clientGone, !outcome.endedForDrain, outcome.storageFailure == nil else { return }
+        outcome.endedForDrain = true
+        logger.notice("drain deadline: ending the session politely")
+        try? await handle(ServerDecision.drainDeadline.record(at: clock.wallMicroseconds()))
     }
 
     // MARK: Close lateness

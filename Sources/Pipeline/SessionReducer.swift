@@ -38,6 +38,14 @@ public struct SessionReducer: Sendable {
     private var transportGone = false
     /// `closed` was answered before the last results (`answerCloseNow`): later events are not sent.
     public private(set) var eventsWithheld = false
+    /// The server ended the session at its drain deadline (a journaled `ServerDecision`).
+    public private(set) var endedForDrain = false
+    /// AudioHook after our `disconnect`: events wait here until the client's `close`, because
+    /// the protocol allows none in between. Holding them rather than dropping them keeps the
+    /// event stream independent of when live results arrive (replay applies them at once,
+    /// before the disconnect), so a drained session replays identically.
+    private var heldEvents: [(utterance: DerivedUtterance, analysis: AnalysisSnapshot?)] = []
+    private var awaitingClientClose = false
 
     public init(facts: ConnectionFacts, environment: SessionEnvironment) {
         self.environment = environment
@@ -65,6 +73,7 @@ public struct SessionReducer: Sendable {
     }
 
     private mutating func handle(_ record: JournalRecord) -> [SessionEffect] {
+        if record.type == .effect { return decide(record) }
         switch record.type {
         case .inboundText, .inboundBinary, .transportClosed:
             if firstReceivedAt == nil { firstReceivedAt = record.receivedAt }
@@ -98,6 +107,7 @@ public struct SessionReducer: Sendable {
             case .languageChanged(let tag):
                 language = Self.primaryLanguage(tag)
             case .closeRequested:
+                effects += releaseHeldEvents()
                 effects += finishAudio()
                 closeAnswerPending = true
                 effects += answerCloseIfDone()
@@ -136,7 +146,11 @@ public struct SessionReducer: Sendable {
             transcript.append(TranscriptUtterance(index: utterance.index, speaker: speaker, language: languageCode == "tr" ? "tr" : "en",
                                                   start: utterance.start, end: utterance.end, text: text))
             let analysis = environment.analyzer.update(&analysisState, transcript: transcript)
-            if !transportGone, !eventsWithheld, let event = eventMessage(for: utterance, analysis: analysis) { effects.append(.event(event)) }
+            if awaitingClientClose {
+                heldEvents.append((utterance, analysis))
+            } else if !transportGone, !eventsWithheld, let event = eventMessage(for: utterance, analysis: analysis) {
+                effects.append(.event(event))
+            }
         }
         effects += answerCloseIfDone()
         return effects
@@ -145,6 +159,50 @@ public struct SessionReducer: Sendable {
     /// The end-of-call analysis of everything transcribed (no hysteresis; end-of-call checks apply).
     public var finalAnalysis: AnalysisSnapshot? {
         environment.analyzer.finalAnalysis(transcript)
+    }
+
+    // MARK: Server decisions
+
+    /// A journaled decision of the live server (`ServerDecision`); one this build does not know
+    /// changes nothing.
+    private mutating func decide(_ record: JournalRecord) -> [SessionEffect] {
+        switch ServerDecision(record) {
+        case .drainDeadline?: return endForDrain()
+        case nil: return []
+        }
+    }
+
+    /// The drain deadline: the session is ended politely, as each dialect does it. AudioHook:
+    /// `disconnect` reason `completed`, then the client's `close` is answered with `closed`
+    /// (after the final results) as usual. Seed: the session closes as if the client had sent
+    /// `close` — final results, then `closed`. Either way the audio ends here (AudioHook
+    /// ignores audio after `disconnect`), so the last utterances go to transcription at once.
+    /// Nothing happens when the session is already closing or its transport has gone.
+    private mutating func endForDrain() -> [SessionEffect] {
+        guard !transportGone, !endedForDrain, !closeAnswerPending else { return [] }
+        switch protocolStage.dialect {
+        case .audiohook:
+            guard let disconnect = protocolStage.disconnect(reason: "completed", info: "the server is shutting down") else { return [] }
+            endedForDrain = true
+            awaitingClientClose = true
+            return [.send(disconnect)] + finishAudio()
+        case .seed:
+            guard protocolStage.serverClose() else { return [] }
+            endedForDrain = true
+            var effects = finishAudio()
+            closeAnswerPending = true
+            effects += answerCloseIfDone()
+            return effects
+        }
+    }
+
+    /// The client's `close` after our `disconnect`: the events held since go out, in order.
+    private mutating func releaseHeldEvents() -> [SessionEffect] {
+        guard awaitingClientClose else { return [] }
+        awaitingClientClose = false
+        defer { heldEvents = [] }
+        guard !transportGone, !eventsWithheld else { return [] }
+        return heldEvents.compactMap { eventMessage(for: $0.utterance, analysis: $0.analysis).map(SessionEffect.event) }
     }
 
     // MARK: Stages

@@ -62,7 +62,7 @@ public struct ClosureTranscriber: Transcriber {
     public func transcribe(_ request: TranscriptionRequest) async throws -> Transcription { try body(request) }
 }
 
-/// A journal as a session's transport, for replay: its inbound records in order (then its
+/// A journal as a session's transport, for replay: its inbound and effect records in order (then its
 /// transport-closed record, or one made up where the journal was cut short), while what the
 /// live server sent is collected on the way and what the driver sends now is collected beside it.
 actor JournalTransport: SessionTransport {
@@ -94,6 +94,10 @@ actor JournalTransport: SessionTransport {
                 return record
             case .transportClosed:
                 transportEnded = true
+                return record
+            case .effect:
+                // A live server's decision (`ServerDecision`): the reducer acts on it here, where
+                // the live one did.
                 return record
             default:
                 collect(record)

@@ -39,7 +39,8 @@ public struct TranscriptionRequest: Equatable, Sendable {
 
 /// What the reducer is told: one input type for everything a session reacts to.
 public enum SessionAction: Sendable {
-    /// A journaled record: inbound text or binary, or the transport's end (`transportClosed`).
+    /// A journaled record: inbound text or binary, a decision of the live server (`effect`,
+    /// see `ServerDecision`), or the transport's end (`transportClosed`).
     case record(JournalRecord)
     /// The result for transcription request `id`; results are applied in request order.
     case transcribed(id: Int, Transcription)

@@ -42,8 +42,19 @@ public struct ServerConfiguration: Sendable {
     /// the connection (the session is journaled as ended either way).
     public var closeReplyTimeoutSeconds = 5.0
     /// A graceful shutdown ends every session within this long: connections are closed with 1001,
-    /// and journals are sealed even if transcriptions or clients are still outstanding.
+    /// and journals are sealed even if transcriptions or clients are still outstanding. After a
+    /// drain deadline it is also how long the sessions ended politely get before that.
     public var shutdownTimeoutSeconds = 10.0
+    /// SIGTERM drains (`NodeDrain`): sessions open this long after it are ended politely
+    /// (AudioHook `disconnect` reason `completed`, seed `closed`). Five minutes lets most calls
+    /// in progress finish on their own; the balancer's deregistration delay (180 s in the
+    /// AudioHook reference deployment) and the orchestrator's grace period must cover it plus
+    /// twice the shutdown timeout.
+    public var drainDeadlineSeconds = 300.0
+    /// `/ready` answers 503, and new sessions are refused, while the journal's file system has
+    /// less than this many bytes available: a server stops taking calls before its disk is full,
+    /// not when a journal write fails.
+    public var minFreeJournalBytes: UInt64 = 1 << 30
     /// Back-pressure per connection: the socket is not read while this many received bytes wait
     /// for the session loop, or this many journaled bytes wait to be written, or this many of the
     /// session's utterances wait for transcription.

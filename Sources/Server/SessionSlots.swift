@@ -7,7 +7,9 @@ import NIOCore
 final class SessionSlots: Sendable {
     private let count = Mutex(0)
     let limit: Int
-    init(limit: Int) { self.limit = limit }
+    /// Hears every slot given back (a draining server waits for the last one).
+    private let onFree: @Sendable () -> Void
+    init(limit: Int, onFree: @escaping @Sendable () -> Void = {}) { (self.limit, self.onFree) = (limit, onFree) }
 
     var current: Int { count.withLock { $0 } }
 
@@ -22,7 +24,10 @@ final class SessionSlots: Sendable {
         return granted ? SessionSlot(owner: self) : nil
     }
 
-    fileprivate func free() { count.withLock { $0 -= 1 } }
+    fileprivate func free() {
+        count.withLock { $0 -= 1 }
+        onFree()
+    }
 }
 
 /// One reserved session place; given back exactly once.

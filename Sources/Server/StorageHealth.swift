@@ -5,25 +5,30 @@ import Synchronization
 
 /// Whether session journals can be written right now. A session the server cannot journal is
 /// a session it would lose, so new ones are refused (503) while the journal folder is full,
-/// read-only or failing, and `/ready` says why. The state is probed in the background at most
+/// read-only or failing, or its disk has less free space than the configured minimum, and
+/// `/ready` says why. The state is probed in the background at most
 /// once a second (never on an event loop: the probe `fdatasync`s) and marked broken at once when
 /// a live session's journal fails.
 final class StorageHealth: Sendable {
     private struct State {
         var problem: JournalError?
+        var space: DiskSpace?
         var checkedAt: UInt64
         var probing = false
     }
 
     let directory: URL
+    let minimumFreeBytes: UInt64
     private let state: Mutex<State>
     private let queue = DispatchQueue(label: "tapedeck.storage-probe")
     static let refreshNanoseconds: UInt64 = 1_000_000_000
 
     /// Probes once, synchronously: a server should not start accepting on a broken disk.
-    init(directory: URL) {
+    init(directory: URL, minimumFreeBytes: UInt64 = 0) {
         self.directory = directory
-        state = Mutex(State(problem: JournalDirectoryProbe.check(directory), checkedAt: JournalWriter.monotonicNow()))
+        self.minimumFreeBytes = minimumFreeBytes
+        state = Mutex(State(problem: JournalDirectoryProbe.check(directory),
+                            space: DiskSpace.measure(directory, minimumBytes: minimumFreeBytes), checkedAt: JournalWriter.monotonicNow()))
     }
 
     /// The last known problem, nil when journals can be written. Starts a background re-probe
@@ -35,17 +40,22 @@ final class StorageHealth: Sendable {
             if stale { state.probing = true }
             return (state.problem, stale)
         }
-        if stale { queue.async { self.record(JournalDirectoryProbe.check(self.directory)) } }
+        if stale { queue.async { self.record(JournalDirectoryProbe.check(self.directory), self.measure()) } }
         return problem
     }
 
-    /// Probes now, off the caller's thread (for `/ready`).
-    func probe() async -> JournalError? {
+    /// Free space as last measured (refreshed with `problem`), when it is below the minimum.
+    var lowSpace: DiskSpace? {
+        state.withLock { $0.space?.isLow == true ? $0.space : nil }
+    }
+
+    /// Probes now, off the caller's thread (for `/ready`): the folder, and the free space.
+    func probe() async -> (problem: JournalError?, space: DiskSpace?) {
         await withCheckedContinuation { continuation in
             queue.async {
-                let problem = JournalDirectoryProbe.check(self.directory)
-                self.record(problem)
-                continuation.resume(returning: problem)
+                let (problem, space) = (JournalDirectoryProbe.check(self.directory), self.measure())
+                self.record(problem, space)
+                continuation.resume(returning: (problem, space))
             }
         }
     }
@@ -55,7 +65,9 @@ final class StorageHealth: Sendable {
         state.withLock { $0.problem = error; $0.checkedAt = JournalWriter.monotonicNow() }
     }
 
-    private func record(_ problem: JournalError?) {
-        state.withLock { $0 = State(problem: problem, checkedAt: JournalWriter.monotonicNow(), probing: false) }
+    private func measure() -> DiskSpace? { DiskSpace.measure(directory, minimumBytes: minimumFreeBytes) }
+
+    private func record(_ problem: JournalError?, _ space: DiskSpace?) {
+        state.withLock { $0 = State(problem: problem, space: space, checkedAt: JournalWriter.monotonicNow(), probing: false) }
     }
 }

@@ -35,6 +35,8 @@ public enum TapedeckServer {
         live: LiveSessions = LiveSessions(),
         indexing: (any SessionIndexing)? = nil,
         shipJournal: (@Sendable (_ journal: URL, _ offset: Int, _ bytes: [UInt8]) -> Void)? = nil,
+        drain: NodeDrain = NodeDrain(),
+        controlPlaneProblem: @escaping @Sendable () -> String? = { nil },
         addRoutes: (Router<WebRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let projector = Projector(root: configuration.resultsDirectory)
@@ -46,9 +48,10 @@ public enum TapedeckServer {
             return session.producesCSV ? try projector.write(session, journal: journal) : nil
         }
         let authenticator = Authenticator(store: store, verifySignature: verifySignature)
-        let sessions = SessionSlots(limit: configuration.maxConcurrentSessions)
+        let sessions = SessionSlots(limit: configuration.maxConcurrentSessions, onFree: { drain.sessionEnded() })
+        drain.watch(openSessions: { sessions.current })
         let shutdown = ShutdownSignal()
-        let storage = StorageHealth(directory: configuration.journalDirectory)
+        let storage = StorageHealth(directory: configuration.journalDirectory, minimumFreeBytes: configuration.minFreeJournalBytes)
         let meter = recognition.map { CapacityMeter(pool: $0, settings: configuration.admission) }
         // A session closed before its last results gets its CSV as `regenerate` would write it.
         let rederive: Rederive = { url, transcriber in
@@ -62,10 +65,11 @@ public enum TapedeckServer {
         // Liveness: the process answers. Readiness: it can take a session and keep it.
         router.get("/health") { _, _ in "ok\n" }
         router.get("/ready") { _, _ -> Response in
-            let readiness = Readiness(journal: await storage.probe(), transcription: environment.engine != nil,
+            let (journal, space) = await storage.probe()
+            let readiness = Readiness(drain: drain.phase, journal: journal, space: space, transcription: environment.engine != nil,
                                       backlog: recognition?.pending, backlogLimit: configuration.maxTranscriptionBacklog,
                                       sessions: sessions.current, sessionLimit: configuration.maxConcurrentSessions,
-                                      admission: meter?.decide())
+                                      admission: meter?.decide(), controlPlane: controlPlaneProblem())
             return readiness.response
         }
         // Prometheus text; counts only, nothing of any organization.
@@ -82,8 +86,22 @@ public enum TapedeckServer {
         // Unauthenticated clients get their 401 before anything below learns of them.
         streamRouter.add(middleware: AuthenticationMiddleware(authenticator: authenticator))
         streamRouter.ws(RouterPath(configuration.streamPath)) { request, context in
+            // A draining node takes no new calls; the balancer (which reads `/ready`) sends them
+            // elsewhere, and a client that reaches us anyway is told when to try again.
+            if drain.isDraining {
+                context.logger.info("draining: refusing a new session")
+                RetryAfterHints.shared.set(configuration.admission.retryAfterSeconds, for: context.channel)
+                UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                return .dontUpgrade
+            }
             if let problem = storage.problem {
                 context.logger.error("journal storage unavailable: refusing a new session", metadata: ["problem": "\(problem)"])
+                UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
+                return .dontUpgrade
+            }
+            if let space = storage.lowSpace {
+                context.logger.error("journal disk below its free-space minimum: refusing a new session",
+                                     metadata: ["problem": "\(space.problem ?? "")"])
                 UpgradeRefusals.shared.refuse(context.channel, with: .serviceUnavailable)
                 return .dontUpgrade
             }
@@ -129,6 +147,9 @@ public enum TapedeckServer {
                     storage.reportFailure(error)
                     control.storageFailed(error)
                 })
+            // At the drain deadline the session is ended politely; `control` journals the decision.
+            let drainRegistration = drain.onDeadline { control.drainDeadline() }
+            defer { drain.remove(drainRegistration) }
             var observation = SessionObservation(metrics: metrics, live: live, organization: facts.organization,
                                                  dialect: facts.dialect, startedAt: Date())
             if let indexing {

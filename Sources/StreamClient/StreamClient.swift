@@ -154,7 +154,9 @@ public struct StreamClient: Sendable {
                             await state.sent(frame.count)
                         }
                         writer.serverseq = await state.lastServerSeq
-                        try await outbound.write(.text(writer.close()))
+                        // After the server's `disconnect` (a draining server's deadline, say) the
+                        // close says so; its `closed` is still waited for.
+                        try await outbound.write(.text(writer.close(reason: await state.wasDisconnected ? "disconnect" : "end")))
                         _ = await state.waitFor(type: "closed", seconds: options.closeTimeoutSeconds)
                         try await outbound.close(.normalClosure, reason: nil)
                     }
@@ -200,13 +202,13 @@ struct MessageWriter {
         }
     }
 
-    mutating func close() -> String {
+    mutating func close(reason: String = "end") -> String {
         seq += 1
         switch dialect {
         case .seed:
-            return JSONValue.object([("type", .string("close")), ("id", .string(sessionId)), ("seq", .int(seq)), ("parameters", .object([("reason", .string("end"))]))]).serialized
+            return JSONValue.object([("type", .string("close")), ("id", .string(sessionId)), ("seq", .int(seq)), ("parameters", .object([("reason", .string(reason))]))]).serialized
         case .audiohook:
-            return envelope("close", parameters: .object([("reason", .string("end"))]))
+            return envelope("close", parameters: .object([("reason", .string(reason))]))
         }
     }
 
@@ -220,25 +222,35 @@ private actor ClientState {
     var texts: [String] = []
     var frames = 0
     var bytes = 0
+    /// Stop streaming: the server ended the session (`disconnect`, or a `closed` we did not ask
+    /// for, as a draining server sends) or the connection is gone.
     var isOver = false
+    var wasDisconnected = false
+    private var connectionEnded = false
     var lastServerSeq: Int64 = 0
 
     func received(_ text: String) {
         texts.append(text)
         if let message = try? JSONValue.parse(text) {
             if let seq = message["seq"]?.intValue { lastServerSeq = seq }
-            if message["type"]?.stringValue == "disconnect" { isOver = true }
+            switch message["type"]?.stringValue {
+            case "disconnect"?: isOver = true; wasDisconnected = true
+            case "closed"?: isOver = true
+            default: break
+            }
         }
     }
 
-    func ended() { isOver = true }
+    func ended() { isOver = true; connectionEnded = true }
     func sent(_ count: Int) { frames += 1; bytes += count }
 
+    /// Whether `type` came within `seconds`. `closed` is waited for even after a `disconnect`
+    /// (the server answers the close that follows it); anything else not once the session is over.
     func waitFor(type: String, seconds: Double) async -> Bool {
         let deadline = Date().addingTimeInterval(seconds)
         while Date() < deadline {
             if texts.contains(where: { (try? JSONValue.parse($0))?["type"]?.stringValue == type }) { return true }
-            if isOver { return false }
+            if connectionEnded || (isOver && type != "closed") { return false }
             try? await Task.sleep(nanoseconds: 20_000_000)
         }
         return false

@@ -71,6 +71,15 @@ public struct ProtocolStage: Equatable, Sendable {
         }
     }
 
+    /// Seed only: the server ends the session (see `SeedStage.serverClose`); the caller answers
+    /// `closed` as it would a client's `close`. False for AudioHook (use `disconnect`) and when
+    /// the session is already closing.
+    public mutating func serverClose() -> Bool {
+        guard case .seed(var s) = stage else { return false }
+        defer { stage = .seed(s) }
+        return s.serverClose()
+    }
+
     /// Ends the session from the server side (AudioHook `disconnect`); nil for the seed dialect,
     /// which has no such message.
     public mutating func disconnect(reason: String, info: String?) -> String? {

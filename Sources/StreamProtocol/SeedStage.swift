@@ -71,6 +71,17 @@ public struct SeedStage: Equatable, Sendable {
         return envelope("closed", parameters: .object([]))
     }
 
+    /// The server ends the session on its own account (a draining server's deadline): the stage
+    /// moves to closing as if the client had sent `close`, so the caller answers `closed` once
+    /// the final results are out. The guide has no server-side `disconnect`; `closed` is the
+    /// message that tells a seed client the session is over. False when the session is already
+    /// closing or closed.
+    public mutating func serverClose() -> Bool {
+        guard state == .awaitingOpen || state == .active else { return false }
+        state = .closing
+        return true
+    }
+
     /// An `error` the server sends on its own account, not in answer to a bad message.
     public func serverError(code: Int64, message: String) -> String? {
         guard state != .closed else { return nil }

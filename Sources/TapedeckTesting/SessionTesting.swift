@@ -41,6 +41,14 @@ public struct SessionTestStore {
         return take(reducer.reduce(.record(end.record(at: clock))))
     }
 
+    /// A decision of the live server (the drain deadline), as the driver journals it and the
+    /// reducer then sees it.
+    @discardableResult
+    public mutating func decide(_ decision: ServerDecision, after: Int64 = 20_000) -> [SessionEffect] {
+        clock += after
+        return take(reducer.reduce(.record(decision.record(at: clock))))
+    }
+
     /// Answers the oldest open transcription request with `text`.
     @discardableResult
     public mutating func transcribe(_ text: String, language: String = "en") -> [SessionEffect] {

@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var controlPlane: ControlPlaneOptions
     @Option(help: "This node's name in the control plane's node registry and session index (default: the host name and port).") var node: String?
     @Option(help: "With a shared control plane: seconds without a heartbeat after which another node finishes a node's sessions.") var orphanAfter = 30.0
+    @Option(help: "With a shared control plane: seconds the node's cached keys are trusted without hearing from PostgreSQL before /ready says 503.") var keyCacheSeconds = 300.0
     @Option(help: "Results directory (CSV files).") var results = "results"
     @Option(help: "TLS certificate chain (PEM) for wss://.") var tlsCert: String?
     @Option(help: "TLS private key (PEM) for wss://.") var tlsKey: String?
@@ -34,7 +35,9 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest HTTP request head in bytes (larger: 431 and closed).") var maxHeaderBytes = 16 * 1024
     @Option(help: "Seconds a client may leave what we send unread before it is disconnected (1008).") var writeStallTimeout = 10.0
     @Option(help: "Seconds to wait for the client's reply to our close frame before dropping the connection.") var closeTimeout = 5.0
-    @Option(help: "Seconds a graceful shutdown (SIGTERM/SIGINT) may take; journals are sealed either way.") var shutdownTimeout = 10.0
+    @Option(help: "Seconds the last sessions get to finish once told to end (after the drain deadline, then again after the 1001 close); journals are sealed either way.") var shutdownTimeout = 10.0
+    @Option(help: "Seconds a drain (SIGTERM/SIGINT) waits for open calls to end on their own before ending them politely (AudioHook disconnect 'completed', seed closed). A second signal ends them at once.") var drainDeadline = 300.0
+    @Option(help: "Refuse new sessions and answer /ready 503 while the journal disk has fewer than this many MB free.") var minFreeDisk: UInt64 = 1024
     @Option(help: "Log level: trace, debug, info, notice, warning, error.") var logLevel = "info"
     @OptionGroup var engine: EngineArguments
     @Option(help: "Utterances transcribed at the same time (default: one per CPU core).") var workers: Int?
@@ -61,12 +64,15 @@ struct ServeCommand: AsyncParsableCommand {
         guard (capacityCores ?? 1) > 0, capacityUtilization > 0, assumedCallCost >= 0, maxBehind > 0, retryAfter >= 1 else {
             throw ValidationError("--capacity-cores, --capacity-utilization, --max-behind and --retry-after must be positive, --assumed-call-cost not negative")
         }
+        guard orphanAfter > 0, keyCacheSeconds > 0 else { throw ValidationError("--orphan-after and --key-cache-seconds must be positive numbers of seconds") }
         guard closeLateness >= 0 else { throw ValidationError("--close-lateness must be 0 or more seconds") }
         guard maxHeaderBytes >= 1024 else { throw ValidationError("--max-header-bytes must be at least 1024") }
         for (name, seconds) in [("--request-head-timeout", requestHeadTimeout), ("--write-stall-timeout", writeStallTimeout),
                                 ("--close-timeout", closeTimeout), ("--shutdown-timeout", shutdownTimeout)] where !(seconds > 0) {
             throw ValidationError("\(name) must be a positive number of seconds")
         }
+        guard drainDeadline >= 0, drainDeadline.isFinite else { throw ValidationError("--drain-deadline must be 0 or more seconds (0: end open calls politely at once)") }
+        guard minFreeDisk <= UInt64.max >> 20 else { throw ValidationError("--min-free-disk is in MB; \(minFreeDisk) is more than any disk") }
     }
 
     func run() async throws {
@@ -96,6 +102,8 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.writeStallTimeoutSeconds = writeStallTimeout
         configuration.closeReplyTimeoutSeconds = closeTimeout
         configuration.shutdownTimeoutSeconds = shutdownTimeout
+        configuration.drainDeadlineSeconds = drainDeadline
+        configuration.minFreeJournalBytes = minFreeDisk << 20
 
         var logger = Logger(label: "tapedeck")
         logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
@@ -160,6 +168,7 @@ struct ServeCommand: AsyncParsableCommand {
                               orphanAfterSeconds: orphanAfter, derive: derive, logger: logger)
         }
         let ship = shipper.map { shipper in { @Sendable (journal: URL, offset: Int, bytes: [UInt8]) in shipper.ship(journal: journal, offset: offset, bytes: bytes) } }
+        let drain = NodeDrain()
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
@@ -170,14 +179,22 @@ struct ServeCommand: AsyncParsableCommand {
                 let bound = channel.localAddress?.port ?? configuration.port
                 logger.notice("listening on \(scheme)://\(configuration.host):\(bound)\(configuration.streamPath)")
             },
-            metrics: metrics, live: live, indexing: index, shipJournal: ship,
+            metrics: metrics, live: live, indexing: index, shipJournal: ship, drain: drain,
+            controlPlaneProblem: { [keyCacheSeconds] in
+                // Keys keep working from memory while PostgreSQL is away; past this long a
+                // revocation may have been missed, so the balancer should stop sending calls here.
+                guard let since = store.notificationsLostSince else { return nil }
+                let away = ContinuousClock.now - since
+                guard away > .seconds(keyCacheSeconds) else { return nil }
+                return "control plane unreachable for \(away.components.seconds) s (keys cached for \(Int(keyCacheSeconds)) s)"
+            },
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
         // The node registry's heartbeat; it also writes index rows spooled while the control
-        // plane was unreachable.
+        // plane was unreachable. It tells the registry when the node is draining.
         let address = "\(host):\(port)"
         let heartbeat = Task {
             while !Task.isCancelled {
-                await index.heartbeat(sessions: live.count, draining: false, address: address)
+                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
                 shipper?.retry()
                 if let sweeper {
                     do { _ = try await sweeper.sweep() } catch { logger.warning("sweep for lost nodes' sessions failed", metadata: ["error": "\(error)"]) }
@@ -186,7 +203,10 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         defer { heartbeat.cancel() }
-        try await app.runService()
+        // SIGTERM/SIGINT drain first; the graceful shutdown, which closes what is left with
+        // 1001, comes when the drain is over.
+        try await DrainService.run(app, drain: drain, settings: .init(deadlineSeconds: drainDeadline, finalWaitSeconds: shutdownTimeout),
+                                   logger: logger)
         heartbeat.cancel()
         // A clean exit marks the node stopped, but never waits long for a control plane that is down.
         await withTaskGroup(of: Void.self) { group in

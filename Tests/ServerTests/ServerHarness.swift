@@ -20,6 +20,8 @@ final class ServerHarness: @unchecked Sendable {
     let overloadCounters = OverloadCounters()
     /// The control plane's session index, when a test wants one written.
     var indexing: (any SessionIndexing)?
+    /// `drain.signal()` is what SIGTERM does to `tapedeck serve`.
+    let drain = NodeDrain()
     private(set) var port = 0
     private var task: Task<Void, Error>?
     private var group: ServiceGroup?
@@ -36,6 +38,9 @@ final class ServerHarness: @unchecked Sendable {
         // their own).
         configuration.admission.cores = 64
         configuration.closeLatenessSeconds = nil
+        // Suites not about the free-space minimum run on whatever disk (or small tmpfs) they
+        // get (DrainTests set their own).
+        configuration.minFreeJournalBytes = 0
         store = try await KeyStore.open(dataDirectory: configuration.dataDirectory)
     }
 
@@ -59,7 +64,7 @@ final class ServerHarness: @unchecked Sendable {
             configuration: configuration, store: store, environment: environment, recognition: pool,
             verifySignature: verifySignature, logger: logger,
             onServerRunning: { channel in continuation.yield(channel.localAddress?.port ?? 0) },
-            onSessionEnd: { url in await ended.add(url) }, overloadCounters: overloadCounters, indexing: indexing)
+            onSessionEnd: { url in await ended.add(url) }, overloadCounters: overloadCounters, indexing: indexing, drain: drain)
         run(app, logger: logger)
         for await p in stream { port = p; break }
     }
@@ -67,7 +72,10 @@ final class ServerHarness: @unchecked Sendable {
     /// Runs the application in a service group, as `tapedeck serve` does, so a test can shut it
     /// down gracefully.
     private func run(_ app: some Service, logger: Logger) {
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let drainService = DrainService(drain: drain, settings: .init(deadlineSeconds: configuration.drainDeadlineSeconds,
+                                                                      finalWaitSeconds: configuration.shutdownTimeoutSeconds),
+                                        trapsSignals: false, logger: logger)
+        let group = ServiceGroup(configuration: .init(services: [.init(service: app), drainService.configuration], logger: logger))
         self.group = group
         task = Task { try await group.run() }
     }
@@ -76,6 +84,12 @@ final class ServerHarness: @unchecked Sendable {
     func shutDownGracefully() async {
         await group?.triggerGracefulShutdown()
         _ = try? await task?.value
+    }
+
+    /// Whether the server finished (the process would exit) within `seconds`: after a drain.
+    func exits(within seconds: Double) async -> Bool {
+        guard let task else { return true }
+        return await finishes(within: seconds, Task { _ = try? await task.value })
     }
 
     func stop() async {
