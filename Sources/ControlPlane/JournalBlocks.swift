@@ -14,20 +14,12 @@ public final class JournalBlocks: Sendable {
     }
 
     static let migrations: [Migration] = [
-        Migration("blocks-v1", sqlite: """
+        Migration("blocks-v1", portable: """
             CREATE TABLE journal_block (
                 organization TEXT NOT NULL,
                 journal_path TEXT NOT NULL,
                 byte_offset INTEGER NOT NULL,
                 bytes BLOB NOT NULL,
-                PRIMARY KEY (organization, journal_path, byte_offset)
-            )
-            """, postgres: """
-            CREATE TABLE journal_block (
-                organization TEXT NOT NULL,
-                journal_path TEXT NOT NULL,
-                byte_offset BIGINT NOT NULL,
-                bytes BYTEA NOT NULL,
                 PRIMARY KEY (organization, journal_path, byte_offset)
             )
             """),

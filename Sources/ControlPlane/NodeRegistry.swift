@@ -28,7 +28,7 @@ public final class NodeRegistry: Sendable {
     }
 
     static let migrations: [Migration] = [
-        Migration("nodes-v1", sqlite: """
+        Migration("nodes-v1", portable: """
             CREATE TABLE node (
                 name TEXT PRIMARY KEY NOT NULL,
                 address TEXT NOT NULL,
@@ -36,15 +36,6 @@ public final class NodeRegistry: Sendable {
                 sessions INTEGER NOT NULL,
                 started_at INTEGER NOT NULL,
                 heartbeat_at INTEGER NOT NULL
-            )
-            """, postgres: """
-            CREATE TABLE node (
-                name TEXT PRIMARY KEY NOT NULL,
-                address TEXT NOT NULL,
-                state TEXT NOT NULL,
-                sessions BIGINT NOT NULL,
-                started_at BIGINT NOT NULL,
-                heartbeat_at BIGINT NOT NULL
             )
             """),
     ]

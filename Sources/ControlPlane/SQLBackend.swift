@@ -41,6 +41,13 @@ public struct Migration: Sendable {
     public init(_ identifier: String, both sql: String) {
         self.init(identifier, sqlite: sql, postgres: sql)
     }
+
+    /// A change written in SQLite's types, `INTEGER` and `BLOB`, which PostgreSQL spells
+    /// `BIGINT` (64-bit, as SQLite's are) and `BYTEA`; for tables with nothing else dialect-bound.
+    public init(_ identifier: String, portable sql: String) {
+        let postgres = sql.replacingOccurrences(of: " INTEGER", with: " BIGINT").replacingOccurrences(of: " BLOB", with: " BYTEA")
+        self.init(identifier, sqlite: sql, postgres: postgres)
+    }
 }
 
 /// A control-plane database: SQLite through GRDB (one node, a file beside the journals) or

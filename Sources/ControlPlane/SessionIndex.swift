@@ -61,7 +61,7 @@ public final class SessionIndex: Sendable {
     }
 
     static let migrations: [Migration] = [
-        Migration("sessions-v1", sqlite: """
+        Migration("sessions-v1", portable: """
             CREATE TABLE session_index (
                 organization TEXT NOT NULL,
                 journal_path TEXT NOT NULL,
@@ -72,26 +72,6 @@ public final class SessionIndex: Sendable {
                 language TEXT,
                 started_at INTEGER NOT NULL,
                 ended_at INTEGER,
-                journal_sha256 TEXT,
-                session_csv TEXT,
-                utterances_csv TEXT,
-                verification TEXT NOT NULL,
-                continued_sessions TEXT,
-                PRIMARY KEY (organization, journal_path)
-            );
-            CREATE INDEX session_index_started ON session_index(organization, started_at);
-            CREATE INDEX session_index_state ON session_index(state, node);
-            """, postgres: """
-            CREATE TABLE session_index (
-                organization TEXT NOT NULL,
-                journal_path TEXT NOT NULL,
-                session_id TEXT NOT NULL,
-                node TEXT NOT NULL,
-                state TEXT NOT NULL,
-                dialect TEXT NOT NULL,
-                language TEXT,
-                started_at BIGINT NOT NULL,
-                ended_at BIGINT,
                 journal_sha256 TEXT,
                 session_csv TEXT,
                 utterances_csv TEXT,
