@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,6 +23,9 @@ public struct Console: Sendable {
         /// The journal root and key, for the call page's journal verification state.
         public var journalDirectory: URL?
         public var journalKey: JournalKey?
+        /// The cluster's copy of every session's CSVs: downloads and range exports of calls
+        /// another node took (nil on one node, where the results folder has them all).
+        public var csvs: SessionCSVs?
         public init() {}
     }
 

@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -53,7 +54,14 @@ extension Console {
                     return response
                 }
                 let organization = session.user.organization
-                let data = try Exporter.merge(Exporter.sessionFiles(root: root, organization: organization, from: from, to: to))
+                // In a cluster every node's calls are in the control plane; on one node, the results folder.
+                let data: Data
+                if let csvs = console.settings.csvs {
+                    data = try Exporter.merge(sheets: try await csvs.sessionFiles(organization: organization, from: from, to: to)
+                        .map { ("\($0.day)/\($0.name).csv", String(decoding: $0.session, as: UTF8.self)) })
+                } else {
+                    data = try Exporter.merge(Exporter.sessionFiles(root: root, organization: organization, from: from, to: to))
+                }
                 console.audit("exported calls", session, metadata: ["from": "\(from)", "to": "\(to)"])
                 var response = Response(status: .ok, headers: [.contentType: "text/csv; charset=utf-8"],
                                         body: .init(byteBuffer: ByteBuffer(bytes: data)))
@@ -66,7 +74,7 @@ extension Console {
             router.get("/console/orgs/:org/history/:day/:name/\(file)") { request, context in
                 try await console.scoped(request, context) { session in
                     guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
-                          let data = history.csv(organization: session.user.organization, day: day, name: name, utterances: utterances) else {
+                          let data = try await console.csv(history, organization: session.user.organization, day: day, name: name, utterances: utterances) else {
                         return console.notFound(session)
                     }
                     console.audit("downloaded \(file)", session, metadata: ["call": "\(day)/\(name)"])
@@ -80,6 +88,15 @@ extension Console {
                 }
             }
         }
+    }
+
+    /// One of a call's CSV files: from this node's results folder, or, for a call another node
+    /// of the cluster took, from the control plane (only ever within `organization`).
+    func csv(_ history: History, organization: String, day: String, name: String, utterances: Bool) async throws -> Data? {
+        if let local = history.csv(organization: organization, day: day, name: name, utterances: utterances) { return local }
+        guard let csvs = settings.csvs, (try? SessionFileName(organization: organization, day: day, name: name)) != nil,
+              let stored = try await csvs.get(organization: organization, day: day, name: name) else { return nil }
+        return Data(utterances ? stored.utterances : stored.session)
     }
 
     /// `yyyy-mm-dd` (what an `<input type="date">` sends).

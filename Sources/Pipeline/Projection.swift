@@ -176,10 +176,15 @@ public enum Exporter {
     }
 
     public static func merge(_ files: [URL]) throws -> Data {
+        try merge(sheets: files.map { ($0.path, try String(contentsOf: $0, encoding: .utf8)) })
+    }
+
+    /// The same merge over session CSVs already read (from the control plane), each named for errors.
+    public static func merge(sheets: [(name: String, text: String)]) throws -> Data {
         var text = CSV.line(SessionRow.columns)
-        for file in files {
-            let rows = try CSV.parse(try String(contentsOf: file, encoding: .utf8))
-            guard rows.first == SessionRow.columns else { throw ProjectionError.wrongHeader(file.path) }
+        for sheet in sheets {
+            let rows = try CSV.parse(sheet.text)
+            guard rows.first == SessionRow.columns else { throw ProjectionError.wrongHeader(sheet.name) }
             for row in rows.dropFirst() { text += CSV.line(try SessionRow(fields: row).fields) }
         }
         return Data(text.utf8)

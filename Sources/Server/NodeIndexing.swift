@@ -31,10 +31,14 @@ public final class NodeIndexing: SessionIndexing {
     private let wake: AsyncStream<Void>.Continuation
     private let writer = Mutex<Task<Void, Never>?>(nil)
 
+    private let csvs: SessionCSVs?
+
+    /// With `csvs` (cluster mode), each projected session's two files are also kept in the
+    /// control plane, for export and downloads from any node.
     public init(index: SessionIndex, registry: NodeRegistry, node: String, journalRoot: URL, resultsRoot: URL,
-                journalKey: JournalKey?, logger: Logger) {
+                journalKey: JournalKey?, csvs: SessionCSVs? = nil, logger: Logger) {
         (self.index, self.registry, self.node, self.journalRoot, self.resultsRoot) = (index, registry, node, journalRoot, resultsRoot)
-        (self.journalKey, self.logger) = (journalKey, logger)
+        (self.journalKey, self.csvs, self.logger) = (journalKey, csvs, logger)
         let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         self.wake = wake
         let task = Task { [weak self] in
@@ -57,10 +61,28 @@ public final class NodeIndexing: SessionIndexing {
 
     public func ended(journal: URL) async {
         do {
-            await write(try SessionIndexProjection.entry(journal: journal, journalRoot: journalRoot, resultsRoot: resultsRoot,
-                                                         node: node, key: journalKey))
+            let entry = try SessionIndexProjection.entry(journal: journal, journalRoot: journalRoot, resultsRoot: resultsRoot,
+                                                         node: node, key: journalKey)
+            if let csvs, entry.state == .projected { await keepCSVs(entry, in: csvs) }
+            await write(entry)
         } catch {
             logger.error("session not indexed: its journal could not be read", metadata: ["journal": "\(journal.path)", "error": "\(error)"])
+        }
+    }
+
+    /// Copies the session's CSV files into the control plane. A failure is logged and left: the
+    /// files are on this node, and `tapedeck regenerate` writes them again.
+    private func keepCSVs(_ entry: SessionIndexEntry, in csvs: SessionCSVs) async {
+        guard let sessionPath = entry.sessionCSV, let utterancesPath = entry.utterancesCSV else { return }
+        let parts = entry.journalPath.split(separator: "/").map(String.init)
+        guard parts.count == 3 else { return }
+        do {
+            let session = try Data(contentsOf: resultsRoot.appendingPathComponent(sessionPath))
+            let utterances = try Data(contentsOf: resultsRoot.appendingPathComponent(utterancesPath))
+            try await csvs.put(organization: entry.organization, day: parts[1], name: String(parts[2].dropLast(".tdj".count)),
+                               session: [UInt8](session), utterances: [UInt8](utterances))
+        } catch {
+            logger.warning("session CSVs not copied to the control plane", metadata: ["journal": "\(entry.journalPath)", "error": "\(error)"])
         }
     }
 

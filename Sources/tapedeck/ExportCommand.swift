@@ -1,8 +1,9 @@
 import ArgumentParser
+import ControlPlane
 import Foundation
 import Pipeline
 
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Merge an organization's session CSVs between two days into one sheet.")
@@ -12,6 +13,8 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "Last day, yyyy-mm-dd (inclusive).") var to: String
     @Option(help: "Results directory.") var results = "results"
     @Option(name: .shortAndLong, help: "Output file ('-' for standard output).") var output = "-"
+    @Option(help: "Data directory (for a control plane given by it).") var data = "data"
+    @OptionGroup var controlPlane: ControlPlaneOptions
 
     func validate() throws {
         let day = #"^\d{4}-\d{2}-\d{2}$"#
@@ -21,9 +24,22 @@ struct ExportCommand: ParsableCommand {
         guard from <= to else { throw ValidationError("--from \(from) is after --to \(to)") }
     }
 
-    func run() throws {
-        let files = Exporter.sessionFiles(root: URL(fileURLWithPath: results), organization: org, from: from, to: to)
-        let data = try Exporter.merge(files)
+    func run() async throws {
+        // With a shared control plane the export covers every node's calls, from its copy of
+        // their CSVs; otherwise the results folder.
+        let location = try controlPlane.location(data: data)
+        let sheets: [(name: String, text: String)]
+        if location.isShared {
+            let backends = try ControlPlaneBackends.open(location)
+            let stored = try await SessionCSVs(backend: backends.main).sessionFiles(organization: org, from: from, to: to)
+            await backends.close()
+            sheets = stored.map { ("\($0.day)/\($0.name).csv", String(decoding: $0.session, as: UTF8.self)) }
+        } else {
+            let files = Exporter.sessionFiles(root: URL(fileURLWithPath: results), organization: org, from: from, to: to)
+            sheets = try files.map { ($0.path, try String(contentsOf: $0, encoding: .utf8)) }
+        }
+        let data = try Exporter.merge(sheets: sheets)
+        let files = sheets
         if output == "-" {
             FileHandle.standardOutput.write(data)
         } else {

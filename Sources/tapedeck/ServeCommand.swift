@@ -116,9 +116,11 @@ struct ServeCommand: AsyncParsableCommand {
         let opened = try await controlPlane.open(data: data)
         let store = opened.keys
         let nodeName = node ?? "\(ProcessInfo.processInfo.hostName):\(port)"
+        // A cluster keeps each session's CSVs in the control plane too (export and downloads from any node).
+        let csvs = location.isShared ? try await SessionCSVs(backend: opened.backends.main) : nil
         let index = NodeIndexing(index: try await opened.sessionIndex(), registry: try await opened.nodes(), node: nodeName,
                                  journalRoot: configuration.journalDirectory, resultsRoot: configuration.resultsDirectory,
-                                 journalKey: configuration.journalKey, logger: logger)
+                                 journalKey: configuration.journalKey, csvs: csvs, logger: logger)
         logger.notice("control plane ready", metadata: ["control-plane": "\(location.displayName)", "node": "\(nodeName)"])
         if try await store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
@@ -129,6 +131,7 @@ struct ServeCommand: AsyncParsableCommand {
         consoleSettings.resultsDirectory = configuration.resultsDirectory
         consoleSettings.journalDirectory = configuration.journalDirectory
         consoleSettings.journalKey = configuration.journalKey
+        consoleSettings.csvs = csvs
         // Before any journal is written: the journal's fsync timer reads the process-wide system once.
         let metrics = ServerMetrics()
         metrics.bootstrapProcessWide()

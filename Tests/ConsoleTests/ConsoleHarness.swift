@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 import GRDB
 import HTTPTypes
@@ -21,7 +22,7 @@ final class ConsoleHarness: @unchecked Sendable {
     let peerAddress = NIOLockedValueBox("198.51.100.7")
     static let password = "correct horse battery"
 
-    init(tls: Bool = false, live: LiveSessions = LiveSessions()) async throws {
+    init(tls: Bool = false, live: LiveSessions = LiveSessions(), csvs: SessionCSVs? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-console-\(UUID().uuidString)")
         keys = try await KeyStore.open(dataDirectory: directory)
         users = try await UserStore.open(dataDirectory: directory)
@@ -29,6 +30,7 @@ final class ConsoleHarness: @unchecked Sendable {
         settings.tls = tls
         settings.resultsDirectory = directory.appendingPathComponent("results")
         settings.journalDirectory = directory.appendingPathComponent("journal")
+        settings.csvs = csvs
         let clock = self.clock
         // Cost 4, the minimum: the tests check behaviour, not bcrypt's slowness.
         console = Console(keys: keys, users: users, passwords: Passwords(cost: 4),
