@@ -27,20 +27,12 @@ public final class BlockShipper: Sendable {
     private let logger: Logger
     private let queue = Mutex(Queue())
     private let writing = AsyncLock()
-    private let wake: AsyncStream<Void>.Continuation
-    private let writer = Mutex<Task<Void, Never>?>(nil)
+    private let writer = WakeableTask()
 
     public init(blocks: JournalBlocks, journalRoot: URL, maxQueuedBytes: Int = 256 << 20, logger: Logger) {
         (self.blocks, self.journalRoot, self.maxQueuedBytes, self.logger) = (blocks, journalRoot, maxQueuedBytes, logger)
-        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.wake = wake
-        let task = Task { [weak self] in
-            for await _ in signals { await self?.flush() }
-        }
-        writer.withLock { $0 = task }
+        writer.start { [weak self] in await self?.flush() }
     }
-
-    deinit { writer.withLock { $0?.cancel() } }
 
     /// Blocks not yet in the control plane, and blocks dropped because too many were waiting.
     public var backlog: (blocks: Int, bytes: Int, dropped: Int) { queue.withLock { ($0.blocks.count, $0.bytes, $0.dropped) } }
@@ -56,7 +48,7 @@ public final class BlockShipper: Sendable {
             return true
         }
         if !accepted { logger.warning("journal block not shipped: too many waiting for the control plane", metadata: ["journal": "\(path)"]) }
-        wake.yield()
+        writer.signal()
     }
 
     /// Writes what waits, in order, stopping at the first failure (the next block or heartbeat retries).
@@ -77,7 +69,7 @@ public final class BlockShipper: Sendable {
     }
 
     /// Wakes the writer (after an outage the heartbeat calls this).
-    public func retry() { wake.yield() }
+    public func retry() { writer.signal() }
 }
 
 /// Finishes the sessions of nodes presumed dead (heartbeat older than `orphanAfter`, never

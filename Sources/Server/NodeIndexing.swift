@@ -28,8 +28,7 @@ public final class NodeIndexing: SessionIndexing {
     private let startedAt = wallClockMicroseconds()
     private let spool = Mutex<[SessionIndexEntry]>([])
     private let writing = AsyncLock()
-    private let wake: AsyncStream<Void>.Continuation
-    private let writer = Mutex<Task<Void, Never>?>(nil)
+    private let writer = WakeableTask()
 
     private let csvs: SessionCSVs?
 
@@ -39,15 +38,8 @@ public final class NodeIndexing: SessionIndexing {
                 journalKey: JournalKey?, csvs: SessionCSVs? = nil, logger: Logger) {
         (self.index, self.registry, self.node, self.journalRoot, self.resultsRoot) = (index, registry, node, journalRoot, resultsRoot)
         (self.journalKey, self.csvs, self.logger) = (journalKey, csvs, logger)
-        let (signals, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
-        self.wake = wake
-        let task = Task { [weak self] in
-            for await _ in signals { await self?.flush() }
-        }
-        writer.withLock { $0 = task }
+        writer.start { [weak self] in await self?.flush() }
     }
-
-    deinit { writer.withLock { $0?.cancel() } }
 
     /// Index writes waiting for the control plane.
     public var spooled: Int { spool.withLock { $0.count } }
@@ -91,7 +83,7 @@ public final class NodeIndexing: SessionIndexing {
         do {
             try await registry.heartbeat(NodeRecord(name: node, address: address, state: draining ? .draining : .serving,
                                                     sessions: sessions, startedAt: startedAt, heartbeatAt: wallClockMicroseconds()))
-            wake.yield()
+            writer.signal()
         } catch {
             logger.warning("control plane heartbeat failed", metadata: ["error": "\(error)", "spooled": "\(spooled)"])
         }
@@ -106,7 +98,7 @@ public final class NodeIndexing: SessionIndexing {
 
     private func write(_ entry: SessionIndexEntry) async {
         spool.withLock { $0.append(entry) }
-        wake.yield()
+        writer.signal()
     }
 
     /// Writes spooled rows in the order they were made, stopping at the first failure.
