@@ -55,7 +55,9 @@ public final class KeyStore: Sendable {
 
     /// Migrates the key tables of `backend` and checks `masterKey` against the one they were
     /// first used with. With notifications (PostgreSQL), keys are cached and kept fresh.
-    public init(backend: any SQLBackend, masterKey: [UInt8], logger: Logger = Logger(label: "tapedeck.keys")) async throws {
+    /// `cacheKeys: false` (one-shot commands) reads PostgreSQL on every lookup and listens for nothing.
+    public init(backend: any SQLBackend, masterKey: [UInt8], cacheKeys: Bool = true,
+                logger: Logger = Logger(label: "tapedeck.keys")) async throws {
         self.backend = backend
         self.masterKey = masterKey
         let salt = Secrets.randomBytes(16)
@@ -66,7 +68,7 @@ public final class KeyStore: Sendable {
         } catch let error as ControlPlaneError {
             throw ServerError.controlPlane(error)
         }
-        if let notifications = backend as? any SQLNotifications {
+        if cacheKeys, let notifications = backend as? any SQLNotifications {
             let cache = KeyCache(logger: logger)
             self.cache = cache
             try await cache.start(backend: backend, notifications: notifications, channel: Self.notificationChannel)

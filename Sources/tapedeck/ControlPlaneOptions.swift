@@ -34,12 +34,13 @@ struct ControlPlaneOptions: ParsableArguments {
         return try MasterKey.loadOrCreate(at: URL(fileURLWithPath: data).appendingPathComponent("master.key"))
     }
 
-    /// Opens the control plane's databases and its key store.
-    func open(data: String) async throws -> OpenControlPlane {
+    /// Opens the control plane's databases and its key store. Only a server caches the keys
+    /// (and listens for their changes); a command reads what it needs.
+    func open(data: String, cacheKeys: Bool = false) async throws -> OpenControlPlane {
         let location = try location(data: data)
         let key = try masterKey(data: data, location: location)
         let backends = try ControlPlaneBackends.open(location)
-        return OpenControlPlane(backends: backends, keys: try await KeyStore(backend: backends.main, masterKey: key))
+        return OpenControlPlane(backends: backends, keys: try await KeyStore(backend: backends.main, masterKey: key, cacheKeys: cacheKeys))
     }
 
     func openKeyStore(data: String) async throws -> KeyStore {

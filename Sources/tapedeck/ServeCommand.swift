@@ -113,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         if location.isShared, configuration.journalKey == nil {
             throw ServerError.configuration("--journal-key-file is required with a shared control plane (\(location.displayName)): provision one journal key and give it to every node")
         }
-        let opened = try await controlPlane.open(data: data)
+        let opened = try await controlPlane.open(data: data, cacheKeys: true)
         let store = opened.keys
         let nodeName = node ?? "\(ProcessInfo.processInfo.hostName):\(port)"
         // A cluster keeps each session's CSVs in the control plane too (export and downloads from any node).
