@@ -118,21 +118,19 @@ public struct Sweeper: Sendable {
         let bytes = try await blocks.contiguousBytes(organization: row.organization, journalPath: row.journalPath)
         let journal = journalRoot.appendingPathComponent(row.journalPath)
         var detail = "\(bytes.count) bytes from the control plane"
+        var state = SessionState.failed
         do {
             try FileManager.default.createDirectory(at: journal.deletingLastPathComponent(), withIntermediateDirectories: true)
             if !FileManager.default.fileExists(atPath: journal.path) { try Data(bytes).write(to: journal) }
-            let report = try JournalRecovery.recover(journal, seal: true, key: key, recoveredAt: wallClockMicroseconds())
-            if let refusal = report.refusal { detail += "; recovery refused: \(refusal)" }
-            if report.refusal == nil, let derive {
-                do { try await derive(journal) } catch { detail += "; not derived: \(error)" }
-            }
+            let finished = try await indexing.finishUnsealed(journal, derive: derive)
+            state = finished.state
+            detail += "; " + finished.detail
         } catch {
+            // Whatever is there is indexed as it is; a file that cannot be read at all leaves the row orphaned, for a person to look at.
             detail += "; \(error)"
+            state = await indexing.indexed(journal)?.state ?? .failed
+            await indexing.flush()
         }
-        await indexing.ended(journal: journal)
-        await indexing.flush()
-        let state = try await index.sessions(node: indexing.node, states: SessionState.allCases)
-            .first { $0.organization == row.organization && $0.journalPath == row.journalPath }?.state ?? .failed
         logger.notice("finished a session of a lost node", metadata: [
             "journal": "\(row.journalPath)", "from": "\(node)", "state": "\(state.rawValue)", "detail": "\(detail)"])
         return Finished(journalPath: row.journalPath, from: node, bytes: bytes.count, state: state)

@@ -40,8 +40,8 @@ public final class NodeDrain: Sendable {
     private struct State {
         var phase = Phase.serving
         var signals = 0
-        var nextId = 0
-        var handlers: [Int: @Sendable () -> Void] = [:]
+        /// Each open session's polite end, run at the deadline.
+        var handlers = OneShotHandlers()
         var openSessions: @Sendable () -> Int = { 0 }
     }
 
@@ -89,19 +89,13 @@ public final class NodeDrain: Sendable {
     /// Registers how to end one session politely; runs it at once (and returns nil) when the
     /// deadline has already come.
     func onDeadline(_ handler: @escaping @Sendable () -> Void) -> Int? {
-        let id = state.withLock { state -> Int? in
-            guard state.phase != .ending else { return nil }
-            state.nextId += 1
-            state.handlers[state.nextId] = handler
-            return state.nextId
-        }
+        let id = state.withLock { $0.handlers.add(handler) }
         if id == nil { handler() }
         return id
     }
 
     func remove(_ id: Int?) {
-        guard let id else { return }
-        state.withLock { _ = $0.handlers.removeValue(forKey: id) }
+        state.withLock { $0.handlers.remove(id) }
     }
 
     /// The service group is shutting down for another reason: the drain waits no longer.
@@ -138,8 +132,7 @@ public final class NodeDrain: Sendable {
         }
         let handlers = state.withLock { state -> [@Sendable () -> Void] in
             state.phase = .ending
-            defer { state.handlers = [:] }
-            return state.handlers.sorted { $0.key < $1.key }.map(\.value)
+            return state.handlers.fire()
         }
         logger.notice("drain deadline: ending the open sessions politely", metadata: ["open": "\(open())"])
         for handler in handlers { handler() }

@@ -52,14 +52,40 @@ public final class NodeIndexing: SessionIndexing {
     }
 
     public func ended(journal: URL) async {
+        await indexed(journal)
+    }
+
+    /// Writes the journal's row as this node's, computed from the journal and its CSVs; returns
+    /// it (nil when the journal cannot be read, which is logged).
+    @discardableResult
+    public func indexed(_ journal: URL) async -> SessionIndexEntry? {
         do {
             let entry = try SessionIndexProjection.entry(journal: journal, journalRoot: journalRoot, resultsRoot: resultsRoot,
                                                          node: node, key: journalKey)
             if let csvs, entry.state == .projected { await keepCSVs(entry, in: csvs) }
             await write(entry)
+            return entry
         } catch {
             logger.error("session not indexed: its journal could not be read", metadata: ["journal": "\(journal.path)", "error": "\(error)"])
+            return nil
         }
+    }
+
+    /// Finishes a journal its writer never sealed (its node stopped): cuts the torn tail and seals
+    /// it by recovery, derives its CSVs when `derive` is given, and writes its row as this node's
+    /// (waiting for the write). Returns the state the row ends in and what was done, for the log.
+    /// Throws when recovery cannot even read the file.
+    public func finishUnsealed(_ journal: URL, derive: (@Sendable (URL) async throws -> Void)?) async throws -> (state: SessionState, detail: String) {
+        let report = try JournalRecovery.recover(journal, seal: true, key: journalKey, recoveredAt: wallClockMicroseconds())
+        var detail = "\(report.recordsKept) records kept"
+        if report.bytesMoved > 0 { detail += ", \(report.bytesMoved) torn bytes moved aside" }
+        if let refusal = report.refusal { detail += "; refused: \(refusal)" }
+        if report.refusal == nil, let derive {
+            do { try await derive(journal) } catch { detail += "; not derived: \(error)" }
+        }
+        let entry = await indexed(journal)
+        await flush()
+        return (entry?.state ?? .failed, detail)
     }
 
     /// Copies the session's CSV files into the control plane. A failure is logged and left: the

@@ -17,7 +17,7 @@ public enum OrphanRecovery {
     }
 
     public static func run(index: SessionIndex, indexing: NodeIndexing, journalRoot: URL, key: JournalKey?,
-                           derive: ((URL) async throws -> Void)?, logger: Logger) async throws -> [Outcome] {
+                           derive: (@Sendable (URL) async throws -> Void)?, logger: Logger) async throws -> [Outcome] {
         let rows = try await index.sessions(node: indexing.node, states: [.live, .ended, .orphaned])
         var outcomes: [Outcome] = []
         for var row in rows {
@@ -31,25 +31,15 @@ public enum OrphanRecovery {
                 outcomes.append(Outcome(journalPath: row.journalPath, state: .failed, detail: "journal missing"))
                 continue
             }
-            let report: RecoveryReport
+            let state: SessionState, detail: String
             do {
-                report = try JournalRecovery.recover(journal, seal: true, key: key, recoveredAt: wallClockMicroseconds())
+                (state, detail) = try await indexing.finishUnsealed(journal, derive: derive)
             } catch {
                 row.state = .failed
                 try await index.record(row)
                 outcomes.append(Outcome(journalPath: row.journalPath, state: .failed, detail: "\(error)"))
                 continue
             }
-            var detail = "\(report.recordsKept) records kept"
-            if report.bytesMoved > 0 { detail += ", \(report.bytesMoved) torn bytes moved aside" }
-            if let refusal = report.refusal { detail += "; refused: \(refusal)" }
-            if report.refusal == nil, let derive {
-                do { try await derive(journal) } catch { detail += "; not derived: \(error)" }
-            }
-            await indexing.ended(journal: journal)
-            await indexing.flush()
-            let state = try await index.sessions(node: indexing.node, states: SessionState.allCases)
-                .first { $0.organization == row.organization && $0.journalPath == row.journalPath }?.state ?? .failed
             logger.notice("finished an orphaned session", metadata: ["journal": "\(row.journalPath)", "state": "\(state.rawValue)", "detail": "\(detail)"])
             outcomes.append(Outcome(journalPath: row.journalPath, state: state, detail: detail))
         }

@@ -118,7 +118,10 @@ struct ServeCommand: AsyncParsableCommand {
         let nodeName = node ?? "\(ProcessInfo.processInfo.hostName):\(port)"
         // A cluster keeps each session's CSVs in the control plane too (export and downloads from any node).
         let csvs = location.isShared ? try await SessionCSVs(backend: opened.backends.main) : nil
-        let index = NodeIndexing(index: try await opened.sessionIndex(), registry: try await opened.nodes(), node: nodeName,
+        // Opened once: each store migrates its tables when it is opened.
+        let sessionIndex = try await opened.sessionIndex()
+        let registry = try await opened.nodes()
+        let index = NodeIndexing(index: sessionIndex, registry: registry, node: nodeName,
                                  journalRoot: configuration.journalDirectory, resultsRoot: configuration.resultsDirectory,
                                  journalKey: configuration.journalKey, csvs: csvs, logger: logger)
         logger.notice("control plane ready", metadata: ["control-plane": "\(location.displayName)", "node": "\(nodeName)"])
@@ -153,7 +156,7 @@ struct ServeCommand: AsyncParsableCommand {
             derive = { journal in _ = try await regenerator.regenerate(journal) }
         }
         // Sessions this node was serving when it last stopped without sealing them.
-        let orphans = try await OrphanRecovery.run(index: try await opened.sessionIndex(), indexing: index,
+        let orphans = try await OrphanRecovery.run(index: sessionIndex, indexing: index,
                                                    journalRoot: configuration.journalDirectory, key: configuration.journalKey,
                                                    derive: derive, logger: logger)
         if !orphans.isEmpty {
@@ -166,7 +169,7 @@ struct ServeCommand: AsyncParsableCommand {
         if location.isShared {
             let blocks = try await JournalBlocks(backend: opened.backends.main)
             shipper = BlockShipper(blocks: blocks, journalRoot: configuration.journalDirectory, logger: logger)
-            sweeper = Sweeper(index: try await opened.sessionIndex(), registry: try await opened.nodes(), blocks: blocks, indexing: index,
+            sweeper = Sweeper(index: sessionIndex, registry: registry, blocks: blocks, indexing: index,
                               journalRoot: configuration.journalDirectory, key: configuration.journalKey,
                               orphanAfterSeconds: orphanAfter, derive: derive, logger: logger)
         }
