@@ -67,10 +67,15 @@ public struct LogMelSpectrogram: Sendable {
 
     /// Features for one 30 s window: `melCount × 3000`, row-major (mel band, frame).
     /// Shorter input is padded with silence, longer input is cut (the caller splits long audio).
-    public func features(_ samples: [Float]) -> [Float] {
-        var audio = Array(samples.prefix(Self.windowSamples))
-        audio += [Float](repeating: 0, count: Self.windowSamples - audio.count)
-        let n = Self.fftSize, half = n / 2, frames = Self.windowFrames
+    /// With `frames` below 3000, only the window's first `frames` columns are computed (a fitted
+    /// encoder window): the same values as the full window's, since the columns left out hold
+    /// only padding silence, which never sets the maximum the log is clamped to.
+    public func features(_ samples: [Float], frames: Int = LogMelSpectrogram.windowFrames) -> [Float] {
+        let frames = min(max(frames, 1), Self.windowFrames)
+        let length = frames * Self.hop
+        var audio = Array(samples.prefix(length))
+        audio += [Float](repeating: 0, count: length - audio.count)
+        let n = Self.fftSize, half = n / 2
         // Centred frames: reflect-pad by half a window on each side.
         var padded = [Float](repeating: 0, count: audio.count + n)
         for i in 0..<half { padded[i] = audio[half - i] }

@@ -8,18 +8,22 @@ struct Linear: Sendable {
     let bias: [Float]?
     let inputs: Int
     let outputs: Int
+    /// When set, products go through these int8 weights instead (see `QuantizedMatrix`).
+    let quantized: QuantizedMatrix?
 
-    init(_ model: CTranslate2Model, _ prefix: String) throws {
+    init(_ model: CTranslate2Model, _ prefix: String, int8: Bool = false) throws {
         let tensor = try model.tensor(prefix + "/weight")
         guard tensor.shape.count == 2 else { throw RecognitionError.badConfig("\(prefix)/weight is not a matrix") }
         outputs = tensor.shape[0]
         inputs = tensor.shape[1]
         weight = try model.floats(prefix + "/weight")
         bias = model.tensors[prefix + "/bias"] != nil ? try model.floats(prefix + "/bias") : nil
+        quantized = int8 ? QuantizedMatrix(weight, outputs: outputs, inputs: inputs) : nil
     }
 
     /// `x` is `rows × inputs`; returns `rows × outputs`.
     func callAsFunction(_ x: [Float], rows: Int) -> [Float] {
+        if let quantized { return quantized.multiply(x, rows: rows, bias: bias) }
         var y = [Float](repeating: 0, count: rows * outputs)
         if let bias {
             for r in 0..<rows { y.withUnsafeMutableBufferPointer { p in for o in 0..<outputs { p[r * outputs + o] = bias[o] } } }
@@ -107,4 +111,43 @@ func attention(q: [Float], queries: Int, k: UnsafePointer<Float>, v: UnsafePoint
 /// recognizers hold their own count for each transcription (see `MatrixThreads`).
 public func setMatrixThreads(_ count: Int) {
     MatrixThreads.with(count) {}
+}
+
+/// A weight matrix (`outputs × inputs`) in int8 with one scale per output row, for the decoder's
+/// steps, whose cost is reading the weights (a quarter of the bytes of Float). Activations are
+/// quantized per row in the same way, so each dot product is an exact integer sum and every
+/// kernel variant gives the same result (CKernels' int8.c).
+struct QuantizedMatrix: Sendable {
+    let weights: [Int8]
+    let scales: [Float]
+    let outputs: Int
+    let inputs: Int
+
+    init(_ weight: [Float], outputs: Int, inputs: Int) {
+        precondition(weight.count == outputs * inputs)
+        self.outputs = outputs
+        self.inputs = inputs
+        var weights = [Int8](repeating: 0, count: outputs * inputs)
+        var scales = [Float](repeating: 0, count: outputs)
+        weight.withUnsafeBufferPointer { w in
+            weights.withUnsafeMutableBufferPointer { q in
+                for o in 0..<outputs {
+                    _ = td_quantize_row_s8(w.baseAddress! + o * inputs, Int32(inputs), q.baseAddress! + o * inputs, &scales[o])
+                }
+            }
+        }
+        self.weights = weights
+        self.scales = scales
+    }
+
+    /// `x` is `rows × inputs`; returns `rows × outputs` (plus `bias` per output).
+    func multiply(_ x: [Float], rows: Int, bias: [Float]? = nil) -> [Float] {
+        precondition(x.count == rows * inputs)
+        var q = [Int16](repeating: 0, count: rows * inputs)
+        var rowScales = [Float](repeating: 0, count: rows)
+        td_quantize_activations_s16(x, Int32(rows), Int32(inputs), &q, &rowScales)
+        var y = [Float](repeating: 0, count: rows * outputs)
+        td_gemv_s8(weights, scales, bias, Int32(outputs), Int32(inputs), q, rowScales, Int32(rows), &y)
+        return y
+    }
 }

@@ -45,11 +45,16 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
     private let encoderLayers: [EncoderLayer]
     private let encoderNorm: LayerNorm
     let embeddings: [Float]
+    /// The output projection (the embeddings, transposed) in int8, when the decoder runs int8.
+    private let quantizedEmbeddings: QuantizedMatrix?
     private let decoderPositions: [Float]
     let decoderLayers: [DecoderLayer]
     private let decoderNorm: LayerNorm
 
-    init(_ model: CTranslate2Model) throws {
+    /// `decoderWeights`: `.int8` quantizes every decoder matrix a step multiplies by (the
+    /// attention and feed-forward layers and the output projection; not the cross-attention
+    /// keys and values, computed once per utterance from the encoder's output).
+    init(_ model: CTranslate2Model, decoderWeights: WhisperOptions.WeightPrecision = .float32) throws {
         let conv1Shape = try model.tensor("encoder/conv1/weight").shape
         width = conv1Shape[0]
         melCount = conv1Shape[1]
@@ -61,12 +66,15 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
         conv1 = (try model.floats("encoder/conv1/weight"), try model.floats("encoder/conv1/bias"))
         conv2 = (try model.floats("encoder/conv2/weight"), try model.floats("encoder/conv2/bias"))
         encoderPositions = try model.floats("encoder/position_encodings/encodings")
-        func selfAttention(_ p: String) throws -> SelfAttention {
-            SelfAttention(norm: try LayerNorm(model, p + "/layer_norm"), qkv: try Linear(model, p + "/linear_0"), output: try Linear(model, p + "/linear_1"))
+        func selfAttention(_ p: String, int8: Bool = false) throws -> SelfAttention {
+            SelfAttention(norm: try LayerNorm(model, p + "/layer_norm"), qkv: try Linear(model, p + "/linear_0", int8: int8),
+                          output: try Linear(model, p + "/linear_1", int8: int8))
         }
-        func ffn(_ p: String) throws -> FeedForward {
-            FeedForward(norm: try LayerNorm(model, p + "/layer_norm"), up: try Linear(model, p + "/linear_0"), down: try Linear(model, p + "/linear_1"))
+        func ffn(_ p: String, int8: Bool = false) throws -> FeedForward {
+            FeedForward(norm: try LayerNorm(model, p + "/layer_norm"), up: try Linear(model, p + "/linear_0", int8: int8),
+                        down: try Linear(model, p + "/linear_1", int8: int8))
         }
+        let int8 = decoderWeights == .int8
         var encoder: [EncoderLayer] = []
         while model.tensors["encoder/layer_\(encoder.count)/ffn/linear_0/weight"] != nil {
             let p = "encoder/layer_\(encoder.count)"
@@ -75,13 +83,17 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
         encoderLayers = encoder
         encoderNorm = try LayerNorm(model, "encoder/layer_norm")
         embeddings = try model.floats("decoder/embeddings/weight")
+        quantizedEmbeddings = int8 ? QuantizedMatrix(embeddings, outputs: vocabularySize, inputs: width) : nil
         decoderPositions = try model.floats("decoder/position_encodings/encodings")
         var decoder: [DecoderLayer] = []
         while model.tensors["decoder/layer_\(decoder.count)/ffn/linear_0/weight"] != nil {
             let p = "decoder/layer_\(decoder.count)"
-            let cross = CrossAttention(norm: try LayerNorm(model, p + "/attention/layer_norm"), query: try Linear(model, p + "/attention/linear_0"),
-                                       keyValue: try Linear(model, p + "/attention/linear_1"), output: try Linear(model, p + "/attention/linear_2"))
-            decoder.append(DecoderLayer(attention: try selfAttention(p + "/self_attention"), cross: cross, ffn: try ffn(p + "/ffn")))
+            let cross = CrossAttention(norm: try LayerNorm(model, p + "/attention/layer_norm"),
+                                       query: try Linear(model, p + "/attention/linear_0", int8: int8),
+                                       keyValue: try Linear(model, p + "/attention/linear_1"),
+                                       output: try Linear(model, p + "/attention/linear_2", int8: int8))
+            decoder.append(DecoderLayer(attention: try selfAttention(p + "/self_attention", int8: int8), cross: cross,
+                                        ffn: try ffn(p + "/ffn", int8: int8)))
         }
         decoderLayers = decoder
         decoderNorm = try LayerNorm(model, "decoder/layer_norm")
@@ -90,7 +102,7 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
 
     // MARK: Encoder
 
-    /// Log-mel features (`melCount × frames`, frames = 3000) → encoder states (`1500 × width`).
+    /// Log-mel features (`melCount × frames`, frames ≤ 3000, even) → encoder states (`frames/2 × width`).
     func encode(_ mel: [Float]) -> [Float] {
         let frames = mel.count / melCount
         // conv1: kernel 3, padding 1, stride 1, as one matrix product over unfolded windows.
@@ -208,9 +220,14 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
         }
         for r in 0..<rows { caches[r].length += 1 }
         let normed = decoderNorm(x, rows: rows)
-        var logits = [Float](repeating: 0, count: rows * vocabularySize)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(vocabularySize), Int32(width),
-                    1, normed, Int32(width), embeddings, Int32(width), 0, &logits, Int32(vocabularySize))
+        var logits: [Float]
+        if let quantizedEmbeddings {
+            logits = quantizedEmbeddings.multiply(normed, rows: rows)
+        } else {
+            logits = [Float](repeating: 0, count: rows * vocabularySize)
+            cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, Int32(rows), Int32(vocabularySize), Int32(width),
+                        1, normed, Int32(width), embeddings, Int32(width), 0, &logits, Int32(vocabularySize))
+        }
         return (0..<rows).map { Array(logits[($0 * vocabularySize)..<(($0 + 1) * vocabularySize)]) }
     }
 
@@ -253,6 +270,7 @@ final class WhisperModel: @unchecked Sendable {  // immutable after init; its we
         }
         cache.length += rows
         let last = Array(decoderNorm(x, rows: rows)[((rows - 1) * width)..<(rows * width)])
+        if let quantizedEmbeddings { return quantizedEmbeddings.multiply(last, rows: 1) }
         var logits = [Float](repeating: 0, count: vocabularySize)
         cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(vocabularySize), Int32(width), 1, embeddings, Int32(width), last, 1, 0, &logits, 1)
         return logits

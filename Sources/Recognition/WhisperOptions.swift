@@ -21,6 +21,64 @@ public struct WhisperOptions: Hashable, Sendable {
         case beam
     }
 
+    /// How much audio the encoder looks at for one utterance.
+    public enum EncoderWindow: Hashable, Sendable, CustomStringConvertible {
+        /// Whisper's 30 s window, the utterance padded with silence: what the model was trained
+        /// on, and what every journal before this option recorded.
+        case full
+        /// The utterance plus `paddingMilliseconds` of silence, rounded up to whole seconds (at
+        /// most 30 s): the encoder's cost falls with the window (its products are linear in the
+        /// positions, attention quadratic), so a 4 s utterance costs about a sixth of the full
+        /// window. The model was trained on 30 s windows, and on a short utterance a fitted one
+        /// now and then sends it into a confident loop ("It should." became 224 tokens of
+        /// repetition): when the quality gate rejects the fitted pass, the utterance is decoded
+        /// again on the full window, with the fallback there. Long-form transcription always
+        /// uses full windows.
+        case fitted(paddingMilliseconds: Int)
+
+        /// The identity's text form: `30s` or `fit+1000ms`.
+        public var description: String {
+            switch self {
+            case .full: "30s"
+            case let .fitted(padding): "fit+\(padding)ms"
+            }
+        }
+
+        public init?(_ text: String) {
+            if text == "30s" || text == "full" { self = .full; return }
+            var rest = Substring(text)
+            guard rest.hasPrefix("fit") else { return nil }
+            rest = rest.dropFirst(3)
+            if rest.isEmpty { self = .fitted(paddingMilliseconds: 1000); return }
+            guard rest.hasPrefix("+") else { return nil }
+            rest = rest.dropFirst()
+            if rest.hasSuffix("ms") { rest = rest.dropLast(2) }
+            guard let padding = Int(rest), (0...30_000).contains(padding) else { return nil }
+            self = .fitted(paddingMilliseconds: padding)
+        }
+
+        /// Mel frames (100 per second) the encoder sees for `samples` samples at 16 kHz.
+        public func frames(forSamples samples: Int) -> Int {
+            // (Whole seconds, so the encoder's matrix shapes come from a small fixed set.)
+            switch self {
+            case .full: return LogMelSpectrogram.windowFrames
+            case let .fitted(padding):
+                let wanted = (samples + padding * 16 + 159) / 160
+                return min(LogMelSpectrogram.windowFrames, max(100, (wanted + 99) / 100 * 100))
+            }
+        }
+    }
+
+    /// How the decoder's weights are stored for its per-token products.
+    public enum WeightPrecision: String, Sendable, CaseIterable {
+        /// The model's own Float weights, as every journal before the option ran.
+        case float32
+        /// Int8 with one scale per output row, activations quantized per row: a decoding step
+        /// reads a quarter of the bytes (it is bound by memory bandwidth), and the integer sums
+        /// are exact, so the result does not depend on the kernel variant.
+        case int8
+    }
+
     public enum KernelVariant: String, Sendable, CaseIterable {
         /// Plain C, the same formulas everywhere.
         case portable
@@ -58,12 +116,55 @@ public struct WhisperOptions: Hashable, Sendable {
     /// (`QualityGate.compressionRatio`); Whisper's 2.4. Loops ("bıbbıbbıbı…") compress far
     /// better than speech does. Text still above it after the fallback is dropped.
     public var compressionRatioThreshold: Float = 2.4
+    /// The encoder's window per utterance (see `EncoderWindow`). Fitted with 1 s of padding by
+    /// default: on the dev set it cut transcription time 3.3× at no loss of accuracy (English
+    /// WER 2.1 % against 3.4 % with the full window; docs/pipeline.md). Journals recorded
+    /// before the option replay with `.full`, as they ran.
+    public var encoderWindow = EncoderWindow.fitted(paddingMilliseconds: 1000)
+    /// An utterance's text is at most `16 + maxTokensPerSecond × its seconds` tokens (and never
+    /// more than Whisper's 224). Speech runs at 3–8 tokens a second in English and Turkish, so
+    /// only a loop reaches the cap, and it reaches it early: a loop on a 2 s utterance used to
+    /// decode 224 tokens greedily and again with five beams (7.6 s of CPU) before the gate
+    /// dropped it. nil: Whisper's 224 for every utterance, as journals before the option ran.
+    public var maxTokensPerSecond: Int? = 20
+    /// The decoder's weight precision (see `WeightPrecision`). Float by default: int8 halved
+    /// the transcription time of the bench call but cost accuracy on the dev set (telephony
+    /// English 7.0 % WER against 4.2 %; synthetic Turkish 29 errors against 25), most likely
+    /// from one activation scale per row (docs/pipeline.md).
+    public var decoderWeights = WeightPrecision.float32
     /// OpenBLAS's version and the core type whose kernels run (see `NumericEnvironment`); set
     /// from the library in use, like `kernels`.
     public var blasVersion = BLASTuning.version
     public var blasCore = BLASTuning.coreName
 
     public init() {}
+
+    /// Takes the decoding settings a journal header recorded (`engine.<setting>` keys), so a
+    /// replay decodes as the live session did. What a header leaves out is what the engine did
+    /// before the setting existed: no `engine.fallback`, a session from before the quality gate
+    /// (greedy, no gate); no `engine.encoder-window`, Whisper's full window; no
+    /// `engine.max-tokens-per-second`, 224 tokens for any utterance; no `engine.decoder-weights`, Float. A header without an
+    /// engine (protocol-only) changes nothing.
+    public mutating func adopt(recorded: [String: String]) {
+        guard recorded["engine.model"] != nil else { return }
+        if recorded["engine.fallback"] == nil {
+            fallback = .none
+            compressionRatioThreshold = .infinity
+        }
+        recorded["engine.decoding"].flatMap(Decoding.init(rawValue:)).map { decoding = $0 }
+        recorded["engine.beam-size"].flatMap { Int($0) }.map { beamSize = $0 }
+        recorded["engine.fallback"].flatMap(Fallback.init(rawValue:)).map { fallback = $0 }
+        recorded["engine.compression-ratio-threshold"].flatMap { Float($0) }.map { compressionRatioThreshold = $0 }
+        encoderWindow = recorded["engine.encoder-window"].flatMap(EncoderWindow.init) ?? .full
+        maxTokensPerSecond = recorded["engine.max-tokens-per-second"].flatMap { Int($0) }
+        decoderWeights = recorded["engine.decoder-weights"].flatMap(WeightPrecision.init(rawValue:)) ?? .float32
+    }
+
+    /// The most text tokens an utterance of `samples` samples (16 kHz) may decode to.
+    public func maxNewTokens(forSamples samples: Int) -> Int {
+        guard let rate = maxTokensPerSecond else { return WhisperRecognizer.maxNewTokens }
+        return min(WhisperRecognizer.maxNewTokens, 16 + (samples * rate + 15_999) / 16_000)
+    }
 
     /// The gate these options describe.
     public var gate: QualityGate {
@@ -88,6 +189,12 @@ public struct WhisperOptions: Hashable, Sendable {
             EngineSetting("beam-size", String(beamSize)),
             EngineSetting("fallback", fallback.rawValue),
             EngineSetting("compression-ratio-threshold", String(compressionRatioThreshold)),
-        ] + NumericEnvironment.blasSettings(version: blasVersion, core: blasCore)
+        ]
+            // Named only when not Whisper's own window, so identities from before the option
+            // (and their transcript caches and golden files) stay as they were.
+            + (encoderWindow == .full ? [] : [EngineSetting("encoder-window", encoderWindow.description)])
+            + (maxTokensPerSecond.map { [EngineSetting("max-tokens-per-second", String($0))] } ?? [])
+            + (decoderWeights == .float32 ? [] : [EngineSetting("decoder-weights", decoderWeights.rawValue)])
+            + NumericEnvironment.blasSettings(version: blasVersion, core: blasCore)
     }
 }

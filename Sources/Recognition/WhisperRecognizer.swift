@@ -34,7 +34,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         var options = requested
         options.threads = max(1, requested.threads)
         let ct2 = try CTranslate2Model(url: modelDirectory.appendingPathComponent("model.bin"))
-        model = try WhisperModel(ct2)
+        model = try WhisperModel(ct2, decoderWeights: requested.decoderWeights)
         tokenizer = try WhisperTokenizer(directory: modelDirectory)
         frontEnd = LogMelSpectrogram(melCount: model.melCount)
         var suppress = Set<Int>()
@@ -72,15 +72,19 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
                                   modelDigest: ModelStore.digest(of: modelDirectory) ?? "unknown", settings: options.settings)
     }
 
-    public convenience init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
+    public convenience init(modelDirectory: URL, threads: Int = 2, detectableLanguages: [String]? = nil,
+                            encoderWindow: WhisperOptions.EncoderWindow = WhisperOptions().encoderWindow) throws {
         var options = WhisperOptions()
         options.threads = threads
         options.detectableLanguages = detectableLanguages
+        options.encoderWindow = encoderWindow
         try self.init(modelDirectory: modelDirectory, options: options)
     }
 
-    public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil) throws {
-        try self.init(modelDirectory: try ModelStore.installed(name), threads: threads, detectableLanguages: detectableLanguages)
+    public convenience init(model name: String, threads: Int = 2, detectableLanguages: [String]? = nil,
+                            encoderWindow: WhisperOptions.EncoderWindow = WhisperOptions().encoderWindow) throws {
+        try self.init(modelDirectory: try ModelStore.installed(name), threads: threads, detectableLanguages: detectableLanguages,
+                      encoderWindow: encoderWindow)
     }
 
     public func transcribe(_ samples: [Float], language: String?) throws -> Transcription {
@@ -95,10 +99,20 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
             return Transcription(text: "", language: language ?? (tokenizer.isMultilingual ? "" : "en"), languageProbability: 0,
                                  noSpeechProbability: 1, averageLogProbability: 0, words: [])
         }
-        let window = start(samples)
+        let frames = options.encoderWindow.frames(forSamples: samples.count)
+        let limit = options.maxNewTokens(forSamples: samples.count)
+        var window = start(samples, frames: frames)
         let (code, languageProbability) = self.language(language, first: window.first)
         let prompt = self.prompt(code)
-        let (decoded, kept) = decodeChecked(window, prompt: prompt + [tokenizer.noTimestamps], timestamps: false)
+        var (decoded, kept, rejected) = decodeChecked(window, prompt: prompt + [tokenizer.noTimestamps], timestamps: false,
+                                                      limit: limit, fallback: frames == LogMelSpectrogram.windowFrames)
+        if rejected && frames < LogMelSpectrogram.windowFrames {
+            // A fitted window the gate rejected: the full one, as the model was trained, with
+            // the fallback there (language as detected on the fitted window).
+            window = start(samples)
+            (decoded, kept, _) = decodeChecked(window, prompt: prompt + [tokenizer.noTimestamps], timestamps: false,
+                                               limit: limit, fallback: true)
+        }
         let average = decoded.averageLogProbability
         let text = kept ? tokenizer.decode(decoded.tokens).trimmingCharacters(in: .whitespaces) : ""
         let words = text.isEmpty ? [] : alignment.words(
@@ -129,7 +143,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
             let window = start(windowSamples)
             if code == nil || !tokenizer.isMultilingual { code = self.language(code, first: window.first).code }
             let prompt = self.prompt(code ?? "en")
-            let (decoded, kept) = decodeChecked(window, prompt: prompt, timestamps: true)
+            let (decoded, kept, _) = decodeChecked(window, prompt: prompt, timestamps: true, limit: Self.maxNewTokens, fallback: true)
             // Silence, or a loop even beam search could not get out of: nothing to keep here.
             guard kept else {
                 seek += windowSamples.count
@@ -172,9 +186,10 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         var noSpeech: Float
     }
 
-    /// Encoder pass and the logits after <|startoftranscript|>.
-    private func start(_ samples: [Float]) -> Window {
-        let encoded = model.encode(frontEnd.features(samples))
+    /// Encoder pass and the logits after <|startoftranscript|>, over the first `frames` mel
+    /// frames of the 30 s window.
+    private func start(_ samples: [Float], frames: Int = LogMelSpectrogram.windowFrames) -> Window {
+        let encoded = model.encode(frontEnd.features(samples, frames: frames))
         var cache = model.makeCache(encoded: encoded)
         let first = model.decode([tokenizer.startOfTranscript], cache: &cache)
         let normalizer = first.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
@@ -206,15 +221,19 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         var averageLogProbability: Float { tokens.isEmpty ? 0 : logProbabilitySum / Float(tokens.count + 1) }
     }
 
-    /// The first pass, Whisper's quality gate on it, the fallback when the gate rejects it, and
-    /// the no-speech rule. `kept` is false when the window's text is to be dropped: no speech, or
-    /// a repetition loop every pass produced.
-    private func decodeChecked(_ window: Window, prompt: [Int], timestamps: Bool) -> (decoded: Decoded, kept: Bool) {
+    /// The first pass, Whisper's quality gate on it, the fallback when the gate rejects it (and
+    /// `fallback` allows it), and the no-speech rule. `kept` is false when the window's text is
+    /// to be dropped: no speech, or a repetition loop every pass produced; `rejected`, whether
+    /// the gate rejected the first pass. At most `limit` text tokens per pass.
+    private func decodeChecked(_ window: Window, prompt: [Int], timestamps: Bool, limit: Int,
+                               fallback: Bool) -> (decoded: Decoded, kept: Bool, rejected: Bool) {
         let gate = options.gate
         let firstBeams = options.decoding == .beam ? options.beamSize : 1
         func run(beams: Int?) -> Decoded {
-            guard let beams else { return greedy(window.cache, first: window.first, prompt: prompt, timestamps: timestamps) }
-            return beamSearch(window.cache, first: window.first, prompt: prompt, timestamps: timestamps, beams: beams)
+            guard let beams else {
+                return greedy(window.cache, first: window.first, prompt: prompt, timestamps: timestamps, limit: limit)
+            }
+            return beamSearch(window.cache, first: window.first, prompt: prompt, timestamps: timestamps, beams: beams, limit: limit)
         }
         func verdict(_ decoded: Decoded) -> QualityGate.Verdict {
             gate.verdict(text: tokenizer.decode(decoded.tokens.filter { $0 < tokenizer.endOfText }),
@@ -222,8 +241,8 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         }
         let first = run(beams: options.decoding == .beam ? options.beamSize : nil)
         var attempts = [(decoded: first, verdict: verdict(first))]
-        if attempts[0].verdict == .repetitive || attempts[0].verdict == .unlikely,
-           options.fallback == .beam, options.beamSize > firstBeams {
+        let rejected = attempts[0].verdict == .repetitive || attempts[0].verdict == .unlikely
+        if rejected, fallback, options.fallback == .beam, options.beamSize > firstBeams {
             let again = run(beams: options.beamSize)
             attempts.append((again, verdict(again)))
         }
@@ -232,9 +251,9 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         for attempt in attempts where attempt.verdict != .repetitive {
             if chosen == nil || attempt.decoded.averageLogProbability > chosen!.averageLogProbability { chosen = attempt.decoded }
         }
-        guard let chosen else { return (attempts.last!.decoded, false) }
+        guard let chosen else { return (attempts.last!.decoded, false, rejected) }
         let silent = gate.isNoSpeech(averageLogProbability: chosen.averageLogProbability, noSpeechProbability: window.noSpeech)
-        return (chosen, !silent)
+        return (chosen, !silent, rejected)
     }
 
     /// Whisper's token rules for step `output.count`. Without timestamps only text and
@@ -254,13 +273,13 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
 
     /// Greedy decoding (temperature 0) after `prompt` (<|startoftranscript|> is already in the
     /// cache, which is taken by value: the window's own stays as it was, for a second pass).
-    private func greedy(_ cache: WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool) -> Decoded {
+    private func greedy(_ cache: WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool, limit tokens: Int) -> Decoded {
         var cache = cache
         var logits = prompt.count > 1 ? model.decode(Array(prompt.dropFirst()), cache: &cache) : first
         var output: [Int] = []
         var probabilities: [Float] = []
         var sum: Float = 0
-        let limit = min(Self.maxNewTokens, model.maxTextPositions - cache.length - 1)
+        let limit = min(tokens, model.maxTextPositions - cache.length - 1)
         while output.count < limit {
             mask(&logits, output: output, timestamps: timestamps)
             let normalizer = logits.withUnsafeBufferPointer { td_log_sum_exp($0.baseAddress!, $0.count) }
@@ -285,7 +304,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
     /// lower ids first, as greedy decoding breaks ties: so one beam is greedy decoding exactly.
     /// The reported log-probabilities leave out end-of-text, as greedy's do; ranking counts it.
     private func beamSearch(_ cache: WhisperModel.DecoderCache, first: [Float], prompt: [Int], timestamps: Bool,
-                            beams width: Int) -> Decoded {
+                            beams width: Int, limit tokens: Int) -> Decoded {
         struct Hypothesis {
             var tokens: [Int] = []
             var probabilities: [Float] = []
@@ -302,7 +321,7 @@ public final class WhisperRecognizer: SpeechRecognizer, @unchecked Sendable {  /
         let width = max(1, width)
         var start = cache
         let opening = prompt.count > 1 ? model.decode(Array(prompt.dropFirst()), cache: &start) : first
-        let limit = min(Self.maxNewTokens, model.maxTextPositions - start.length - 1)
+        let limit = min(tokens, model.maxTextPositions - start.length - 1)
         guard limit > 0 else { return Decoded(tokens: [], probabilities: [], logProbabilitySum: 0) }
         let endOfText = tokenizer.endOfText
         var live = [Hypothesis()]

@@ -6,6 +6,10 @@ import Recognition
 
 extension WhisperOptions.Decoding: ExpressibleByArgument {}
 extension WhisperOptions.Fallback: ExpressibleByArgument {}
+extension WhisperOptions.WeightPrecision: ExpressibleByArgument {}
+extension WhisperOptions.EncoderWindow: ExpressibleByArgument {
+    public init?(argument: String) { self.init(argument) }
+}
 
 /// Speech model and analyzer settings shared by serve, replay and regenerate.
 struct EngineArguments: ParsableArguments {
@@ -17,6 +21,12 @@ struct EngineArguments: ParsableArguments {
     var beamSize: Int?
     @Option(help: "When Whisper's quality gate rejects an utterance (a repetition loop, or average log-probability below -1): none keeps it, beam decodes it again with beam search (default: beam; replay: as the journal says).")
     var fallback: WhisperOptions.Fallback?
+    @Option(help: "Audio the encoder sees per utterance: fit+MS (the utterance plus MS milliseconds of silence, in whole seconds; far cheaper) or 30s (Whisper's full window) (default: fit+1000ms; replay: as the journal says).")
+    var encoderWindow: WhisperOptions.EncoderWindow?
+    @Option(help: "Most text tokens per second of utterance (plus 16), a bound on what a repetition loop costs; 0 for Whisper's 224 whatever the length (default: 20; replay: as the journal says).")
+    var maxTokensPerSecond: Int?
+    @Option(help: "Decoder weights for its per-token products: int8 (a quarter of the memory traffic, exact integer sums, but less accurate) or float32 (default: float32; replay: as the journal says).")
+    var decoderWeights: WhisperOptions.WeightPrecision?
 
     func analyzer() throws -> CallAnalyzer {
         CallAnalyzer(configuration: try settings.map { try AnalysisConfiguration.load(from: URL(fileURLWithPath: $0)) } ?? .default)
@@ -24,6 +34,9 @@ struct EngineArguments: ParsableArguments {
 
     func validate() throws {
         if let beamSize, !(1...16).contains(beamSize) { throw ValidationError("--beam-size must be between 1 and 16") }
+        if let maxTokensPerSecond, !(0...224).contains(maxTokensPerSecond) {
+            throw ValidationError("--max-tokens-per-second must be between 0 (no bound but Whisper's 224) and 224")
+        }
     }
 
     /// The decoding options: the command line's, else what a journal header recorded (so a
@@ -33,19 +46,13 @@ struct EngineArguments: ParsableArguments {
         var options = WhisperOptions()
         options.threads = threads
         options.detectableLanguages = SessionEnvironment.languages
-        if let recorded, recorded["engine.model"] != nil {
-            if recorded["engine.fallback"] == nil {
-                options.fallback = .none
-                options.compressionRatioThreshold = .infinity
-            }
-            recorded["engine.decoding"].flatMap(WhisperOptions.Decoding.init(rawValue:)).map { options.decoding = $0 }
-            recorded["engine.beam-size"].flatMap { Int($0) }.map { options.beamSize = $0 }
-            recorded["engine.fallback"].flatMap(WhisperOptions.Fallback.init(rawValue:)).map { options.fallback = $0 }
-            recorded["engine.compression-ratio-threshold"].flatMap { Float($0) }.map { options.compressionRatioThreshold = $0 }
-        }
+        if let recorded { options.adopt(recorded: recorded) }
         decoding.map { options.decoding = $0 }
         beamSize.map { options.beamSize = $0 }
         fallback.map { options.fallback = $0 }
+        encoderWindow.map { options.encoderWindow = $0 }
+        maxTokensPerSecond.map { options.maxTokensPerSecond = $0 == 0 ? nil : $0 }
+        decoderWeights.map { options.decoderWeights = $0 }
         return options
     }
 

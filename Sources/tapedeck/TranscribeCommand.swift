@@ -37,6 +37,7 @@ struct TranscribeCommand: ParsableCommand {
         options.decoding = decoding
         options.beamSize = max(1, beamSize)
         options.fallback = fallback
+        options.encoderWindow = .full  // long-form decoding always runs Whisper's 30 s windows
         let recognizer = try WhisperRecognizer(modelDirectory: try ModelStore.installed(model), options: options)
         let started = Date()
         let segments = try recognizer.transcribeLong(samples, language: language)

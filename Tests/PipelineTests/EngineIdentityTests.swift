@@ -19,18 +19,29 @@ import Testing
         o = base; o.compressionRatioThreshold = 2.0; variants.append(o)
         o = base; o.blasCore = base.blasCore == "Haswell" ? "SkylakeX" : "Haswell"; variants.append(o)
         o = base; o.blasVersion = "0.3.99"; variants.append(o)
+        o = base; o.encoderWindow = .full; variants.append(o)
+        o = base; o.encoderWindow = .fitted(paddingMilliseconds: 500); variants.append(o)
+        o = base; o.maxTokensPerSecond = nil; variants.append(o)
+        o = base; o.maxTokensPerSecond = 12; variants.append(o)
+        o = base; o.decoderWeights = .int8; variants.append(o)
         let identities = Set(([base] + variants).map { EngineIdentity(engine: "e", model: "m", modelDigest: "d", settings: $0.settings) })
         #expect(identities.count == variants.count + 1, "each setting changes the identity")
         #expect(base.settings.map(\.name) == ["decoding", "timestamps", "words", "kernels", "threads", "detect",
                                              "no-speech-threshold", "logprob-threshold", "beam-size", "fallback",
-                                             "compression-ratio-threshold", "blas", "blas-core"])
+                                             "compression-ratio-threshold", "encoder-window", "max-tokens-per-second", "blas", "blas-core"])
         var tuned = base
         tuned.threads = 3
         tuned.blasVersion = "0.3.21"
         tuned.blasCore = "Haswell"
         tuned.detectableLanguages = ["en", "tr"]
         let identity = EngineIdentity(engine: "tapedeck-whisper/1", model: "base", modelDigest: "abc", settings: tuned.settings)
-        #expect(identity.options == "decoding=greedy,timestamps=no,words=dtw,kernels=\(base.kernels.rawValue),threads=3,detect=en+tr,no-speech-threshold=0.6,logprob-threshold=-1.0,beam-size=5,fallback=beam,compression-ratio-threshold=2.4,blas=openblas-0.3.21,blas-core=Haswell")
+        #expect(identity.options == "decoding=greedy,timestamps=no,words=dtw,kernels=\(base.kernels.rawValue),threads=3,detect=en+tr,no-speech-threshold=0.6,logprob-threshold=-1.0,beam-size=5,fallback=beam,compression-ratio-threshold=2.4,encoder-window=fit+1000ms,max-tokens-per-second=20,blas=openblas-0.3.21,blas-core=Haswell")
+        // Whisper's full window and token limit (and the Float decoder) are not named, so identities from before the
+        // options are unchanged.
+        tuned.encoderWindow = .full
+        tuned.maxTokensPerSecond = nil
+        #expect(EngineIdentity(engine: "tapedeck-whisper/1", model: "base", modelDigest: "abc", settings: tuned.settings).options
+            == "decoding=greedy,timestamps=no,words=dtw,kernels=\(base.kernels.rawValue),threads=3,detect=en+tr,no-speech-threshold=0.6,logprob-threshold=-1.0,beam-size=5,fallback=beam,compression-ratio-threshold=2.4,blas=openblas-0.3.21,blas-core=Haswell")
     }
 
     @Test func theHeaderRecordsEachSettingOnItsOwnKey() {

@@ -63,7 +63,11 @@ import Testing
         #expect(identity.setting("compression-ratio-threshold") == "2.4")
         // Appended in the order they were introduced (the numeric kernels came last), so an older
         // identity's settings stay a prefix of a newer one's.
-        #expect(Array(base.settings.map(\.name).suffix(5)) == ["beam-size", "fallback", "compression-ratio-threshold", "blas", "blas-core"])
+        #expect(Array(base.settings.map(\.name).suffix(7)) == ["beam-size", "fallback", "compression-ratio-threshold", "encoder-window",
+                                                        "max-tokens-per-second", "blas", "blas-core"])
+        var int8 = base
+        int8.decoderWeights = .int8
+        #expect(int8.settings.map(\.name).contains("decoder-weights"), "named only when not Float")
     }
 
     @Test func topIsOrderedByValueThenIndex() {

@@ -84,7 +84,12 @@ def wer(hyps, refs, language):
     return 100.0 * errors / total, total
 
 
+# These four on Whisper's 30 s window with its 224-token limit (the engine before those levers):
 OURS = [("tapedeck greedy, no gate", "plain"), ("tapedeck greedy", "greedy"), ("tapedeck greedy+fallback", "fallback"), ("tapedeck beam 5", "beam5")]
+# The default: fitted encoder windows (the utterance plus padding; the full window when the gate
+# rejects the fitted pass), 20 tokens a second. TAPEDECK_BENCH_FIT="500,1000,2000" chooses the
+# paddings in milliseconds.
+OURS += [(f"tapedeck fit +{ms} ms", f"fit+{ms}") for ms in os.environ.get("TAPEDECK_BENCH_FIT", "1000").split(",") if ms]
 THEIRS = [("faster-whisper int8 greedy", "int8", 1), ("faster-whisper f32 greedy", "float32", 1), ("faster-whisper f32 beam 5", "float32", 5)]
 print(f"ASR benchmark: Whisper {model}, {threads} threads, one transcription per utterance")
 print(f"{'language':8} {'engine':27} {'RTF':>7} {'peak MB':>8} {'WER %':>6} {'gated':>6} {'empty':>6}")

@@ -3,8 +3,11 @@
 // seconds of compute, peak memory, the transcripts, and how many first passes Whisper's
 // quality gate rejected, for tools/asr/bench.py to compare with faster-whisper.
 // Usage: bench-asr MODEL THREADS CONFIG LANGUAGE|auto CLIP.wav...
-//   CONFIG: plain (greedy, no gate), greedy (no fallback; loops dropped), fallback (greedy, beam-search fallback: the default),
-//           beamN (beam search with N beams as the first pass)
+//   CONFIG: plain (greedy, no gate), greedy (no fallback; loops dropped), fallback (greedy, beam-search fallback),
+//           beamN (beam search with N beams as the first pass) — all on Whisper's 30 s window with its 224-token limit and a Float decoder, as
+//           the engine ran before those levers — and fit+MS (the default: a fitted encoder window with MS of padding, the
+//           full window when the gate rejects it, 20 tokens a second). TAPEDECK_BENCH_DECODER=float32|int8
+//           overrides the decoder's weights for any configuration.
 import Audio
 import Foundation
 import Recognition
@@ -17,6 +20,14 @@ guard args.count >= 5, let threads = Int(args[1]) else {
 }
 var options = WhisperOptions()
 options.threads = threads
+if WhisperOptions.EncoderWindow(args[2]) == nil {
+    options.encoderWindow = .full
+    options.maxTokensPerSecond = nil
+    options.decoderWeights = .float32
+}
+if let precision = ProcessInfo.processInfo.environment["TAPEDECK_BENCH_DECODER"].flatMap(WhisperOptions.WeightPrecision.init(rawValue:)) {
+    options.decoderWeights = precision
+}
 switch args[2] {
 case "plain":  // the engine before the quality gate: greedy, no fallback, loops kept
     options.fallback = .none
@@ -27,6 +38,8 @@ case let beam where beam.hasPrefix("beam") && Int(beam.dropFirst(4)) != nil:
     options.decoding = .beam
     options.beamSize = Int(beam.dropFirst(4))!
     options.fallback = .none
+case let fit where WhisperOptions.EncoderWindow(fit) != nil:  // the default, with a fitted encoder window: fit+1000 (ms of padding)
+    options.encoderWindow = WhisperOptions.EncoderWindow(fit)!
 default:
     FileHandle.standardError.write(Data("bench-asr: unknown configuration \(args[2])\n".utf8))
     exit(2)
