@@ -26,21 +26,24 @@ public struct WhisperOptions: Hashable, Sendable {
         /// Whisper's 30 s window, the utterance padded with silence: what the model was trained
         /// on, and what every journal before this option recorded.
         case full
-        /// The utterance plus `paddingMilliseconds` of silence, rounded up to whole seconds (at
-        /// most 30 s): the encoder's cost falls with the window (its products are linear in the
-        /// positions, attention quadratic), so a 4 s utterance costs about a sixth of the full
-        /// window. The model was trained on 30 s windows, and on a short utterance a fitted one
-        /// now and then sends it into a confident loop ("It should." became 224 tokens of
-        /// repetition): when the quality gate rejects the fitted pass, the utterance is decoded
-        /// again on the full window, with the fallback there. Long-form transcription always
-        /// uses full windows.
-        case fitted(paddingMilliseconds: Int)
+        /// The utterance plus `paddingMilliseconds` of silence, rounded up to whole seconds and
+        /// at least `minimumSeconds` (at most 30 s): the encoder's cost falls with the window
+        /// (its products are linear in the positions, attention quadratic), so a 4 s utterance
+        /// costs about a sixth of the full window. The model was trained on 30 s windows, and a
+        /// window barely longer than a short utterance now and then sends it into a confident
+        /// loop ("It should.", 1.9 s, looped in a 3 s window and read "It showed" in a 7 s one),
+        /// which the minimum avoids for little cost. When the quality gate still rejects the
+        /// fitted pass, the utterance is decoded again on the full window, with the fallback
+        /// there. Long-form transcription always uses full windows.
+        case fitted(paddingMilliseconds: Int, minimumSeconds: Int = 1)
 
-        /// The identity's text form: `30s` or `fit+1000ms`.
+        /// The identity's text form: `30s`, `fit+1000ms`, or `fit+1000ms-min6s` when the
+        /// minimum is more than one second (journals from before the minimum named no minimum).
         public var description: String {
             switch self {
             case .full: "30s"
-            case let .fitted(padding): "fit+\(padding)ms"
+            case let .fitted(padding, minimum) where minimum <= 1: "fit+\(padding)ms"
+            case let .fitted(padding, minimum): "fit+\(padding)ms-min\(minimum)s"
             }
         }
 
@@ -49,12 +52,20 @@ public struct WhisperOptions: Hashable, Sendable {
             var rest = Substring(text)
             guard rest.hasPrefix("fit") else { return nil }
             rest = rest.dropFirst(3)
-            if rest.isEmpty { self = .fitted(paddingMilliseconds: 1000); return }
+            var minimum = 1
+            if let dash = rest.range(of: "-min") {
+                var tail = rest[dash.upperBound...]
+                if tail.hasSuffix("s") { tail = tail.dropLast() }
+                guard let seconds = Int(tail), (1...30).contains(seconds) else { return nil }
+                minimum = seconds
+                rest = rest[..<dash.lowerBound]
+            }
+            if rest.isEmpty { self = .fitted(paddingMilliseconds: 1000, minimumSeconds: minimum); return }
             guard rest.hasPrefix("+") else { return nil }
             rest = rest.dropFirst()
             if rest.hasSuffix("ms") { rest = rest.dropLast(2) }
             guard let padding = Int(rest), (0...30_000).contains(padding) else { return nil }
-            self = .fitted(paddingMilliseconds: padding)
+            self = .fitted(paddingMilliseconds: padding, minimumSeconds: minimum)
         }
 
         /// Mel frames (100 per second) the encoder sees for `samples` samples at 16 kHz.
@@ -62,9 +73,9 @@ public struct WhisperOptions: Hashable, Sendable {
             // (Whole seconds, so the encoder's matrix shapes come from a small fixed set.)
             switch self {
             case .full: return LogMelSpectrogram.windowFrames
-            case let .fitted(padding):
+            case let .fitted(padding, minimum):
                 let wanted = (samples + padding * 16 + 159) / 160
-                return min(LogMelSpectrogram.windowFrames, max(100, (wanted + 99) / 100 * 100))
+                return min(LogMelSpectrogram.windowFrames, max(100 * max(1, minimum), (wanted + 99) / 100 * 100))
             }
         }
     }
@@ -120,7 +131,7 @@ public struct WhisperOptions: Hashable, Sendable {
     /// default: on the dev set it cut transcription time 3.3× at no loss of accuracy (English
     /// WER 2.1 % against 3.4 % with the full window; docs/pipeline.md). Journals recorded
     /// before the option replay with `.full`, as they ran.
-    public var encoderWindow = EncoderWindow.fitted(paddingMilliseconds: 1000)
+    public var encoderWindow = EncoderWindow.fitted(paddingMilliseconds: 1000, minimumSeconds: 6)
     /// An utterance's text is at most `16 + maxTokensPerSecond × its seconds` tokens (and never
     /// more than Whisper's 224). Speech runs at 3–8 tokens a second in English and Turkish, so
     /// only a loop reaches the cap, and it reaches it early: a loop on a 2 s utterance used to

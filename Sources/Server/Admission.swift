@@ -12,8 +12,9 @@ public struct AdmissionSettings: Sendable, Equatable {
     /// Fraction of those cores the open sessions may be expected to need (headroom for bursts,
     /// analysis and the journal).
     public var utilization = 0.9
-    /// CPU-seconds one second of a call costs, until enough has been measured.
-    public var assumedCostPerCallSecond = 0.5
+    /// CPU-seconds one second of a call costs, until enough has been measured: about twice
+    /// what Whisper base measures with the default fitted encoder window (0.13 on 2 cores).
+    public var assumedCostPerCallSecond = 0.25
     /// Call seconds and transcribed seconds needed (each, in the recent window) before the
     /// measured cost replaces the assumed one.
     public var minimumMeasuredSeconds = 30.0

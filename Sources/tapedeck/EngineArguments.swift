@@ -21,7 +21,7 @@ struct EngineArguments: ParsableArguments {
     var beamSize: Int?
     @Option(help: "When Whisper's quality gate rejects an utterance (a repetition loop, or average log-probability below -1): none keeps it, beam decodes it again with beam search (default: beam; replay: as the journal says).")
     var fallback: WhisperOptions.Fallback?
-    @Option(help: "Audio the encoder sees per utterance: fit+MS (the utterance plus MS milliseconds of silence, in whole seconds; far cheaper) or 30s (Whisper's full window) (default: fit+1000ms; replay: as the journal says).")
+    @Option(help: "Audio the encoder sees per utterance: fit+MS[-minNs] (the utterance plus MS milliseconds of silence, in whole seconds, at least N seconds; far cheaper) or 30s (Whisper's full window) (default: fit+1000ms-min6s; replay: as the journal says).")
     var encoderWindow: WhisperOptions.EncoderWindow?
     @Option(help: "Most text tokens per second of utterance (plus 16), a bound on what a repetition loop costs; 0 for Whisper's 224 whatever the length (default: 20; replay: as the journal says).")
     var maxTokensPerSecond: Int?

@@ -48,7 +48,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Refuse new sessions (503) while this many transcriptions are queued or running.") var maxBacklog = 64
     @Option(help: "Cores transcription may use, for admission (default: the workers, at most one per core).") var capacityCores: Double?
     @Option(help: "Share of those cores the open sessions may need before new ones are refused.") var capacityUtilization = 0.9
-    @Option(help: "CPU-seconds a call second is assumed to cost until 30 s have been measured.") var assumedCallCost = 0.5
+    @Option(help: "CPU-seconds a call second is assumed to cost until 30 s have been measured.") var assumedCallCost = 0.25
     @Option(help: "Refuse new sessions while transcription is this many seconds of work per core behind.") var maxBehind = 10.0
     @Option(help: "Least Retry-After (seconds) sent with a 503.") var retryAfter = 15
     @Option(help: "Seconds after a client's close within which closed is sent; later events are not sent live.") var closeLateness = 1.5

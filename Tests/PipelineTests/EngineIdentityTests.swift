@@ -35,7 +35,7 @@ import Testing
         tuned.blasCore = "Haswell"
         tuned.detectableLanguages = ["en", "tr"]
         let identity = EngineIdentity(engine: "tapedeck-whisper/1", model: "base", modelDigest: "abc", settings: tuned.settings)
-        #expect(identity.options == "decoding=greedy,timestamps=no,words=dtw,kernels=\(base.kernels.rawValue),threads=3,detect=en+tr,no-speech-threshold=0.6,logprob-threshold=-1.0,beam-size=5,fallback=beam,compression-ratio-threshold=2.4,encoder-window=fit+1000ms,max-tokens-per-second=20,blas=openblas-0.3.21,blas-core=Haswell")
+        #expect(identity.options == "decoding=greedy,timestamps=no,words=dtw,kernels=\(base.kernels.rawValue),threads=3,detect=en+tr,no-speech-threshold=0.6,logprob-threshold=-1.0,beam-size=5,fallback=beam,compression-ratio-threshold=2.4,encoder-window=fit+1000ms-min6s,max-tokens-per-second=20,blas=openblas-0.3.21,blas-core=Haswell")
         // Whisper's full window and token limit (and the Float decoder) are not named, so identities from before the
         // options are unchanged.
         tuned.encoderWindow = .full

@@ -15,13 +15,26 @@ import Testing
         #expect(WhisperOptions.EncoderWindow.fitted(paddingMilliseconds: 0).frames(forSamples: 32000) == 200)
     }
 
+    @Test func aMinimumKeepsShortUtterancesInALongerWindow() {
+        #expect(WhisperOptions().encoderWindow == .fitted(paddingMilliseconds: 1000, minimumSeconds: 6), "the default")
+        let fit = WhisperOptions.EncoderWindow.fitted(paddingMilliseconds: 1000, minimumSeconds: 8)
+        #expect(fit.frames(forSamples: 30_000) == 800, "1.9 s + 1 s is under the 8 s minimum")
+        #expect(fit.frames(forSamples: 7 * 16000 + 1) == 900, "past the minimum it is the utterance plus padding again")
+        #expect(fit.frames(forSamples: 40 * 16000) == 3000)
+        #expect(WhisperOptions.EncoderWindow.fitted(paddingMilliseconds: 0, minimumSeconds: 30).frames(forSamples: 100) == 3000)
+    }
+
     @Test func itsTextFormRoundTripsAndBadTextIsRefused() {
-        for window in [WhisperOptions.EncoderWindow.full, .fitted(paddingMilliseconds: 0), .fitted(paddingMilliseconds: 1000), .fitted(paddingMilliseconds: 2500)] {
+        for window in [WhisperOptions.EncoderWindow.full, .fitted(paddingMilliseconds: 0), .fitted(paddingMilliseconds: 1000), .fitted(paddingMilliseconds: 2500),
+                       .fitted(paddingMilliseconds: 1000, minimumSeconds: 8), .fitted(paddingMilliseconds: 0, minimumSeconds: 30)] {
             #expect(WhisperOptions.EncoderWindow(window.description) == window)
         }
         #expect(WhisperOptions.EncoderWindow("fit") == .fitted(paddingMilliseconds: 1000))
         #expect(WhisperOptions.EncoderWindow("fit+500") == .fitted(paddingMilliseconds: 500))
-        for bad in ["", "20s", "fit-5ms", "fit+", "fit+abcms", "fit+40000ms", "fitted"] {
+        #expect(WhisperOptions.EncoderWindow("fit+1000ms-min8s") == .fitted(paddingMilliseconds: 1000, minimumSeconds: 8))
+        #expect(WhisperOptions.EncoderWindow("fit-min6") == .fitted(paddingMilliseconds: 1000, minimumSeconds: 6))
+        #expect(WhisperOptions.EncoderWindow("fit+1000ms-min1s")?.description == "fit+1000ms", "a one-second minimum is the old form")
+        for bad in ["", "20s", "fit-5ms", "fit+", "fit+abcms", "fit+40000ms", "fitted", "fit+1000ms-min0s", "fit+1000ms-min31s", "fit+1000ms-min"] {
             #expect(WhisperOptions.EncoderWindow(bad) == nil, "\(bad)")
         }
     }
@@ -62,6 +75,8 @@ import Testing
         fitted.encoderWindow = .full
         fitted.adopt(recorded: ["engine.model": "base", "engine.fallback": "beam", "engine.encoder-window": "fit+500ms"])
         #expect(fitted.encoderWindow == .fitted(paddingMilliseconds: 500))
+        fitted.adopt(recorded: ["engine.model": "base", "engine.fallback": "beam", "engine.encoder-window": "fit+1000ms"])
+        #expect(fitted.encoderWindow == .fitted(paddingMilliseconds: 1000, minimumSeconds: 1), "headers from before the minimum had none")
         var beforeTheGate = WhisperOptions()
         beforeTheGate.adopt(recorded: ["engine.model": "base"])
         #expect(beforeTheGate.fallback == .none && beforeTheGate.compressionRatioThreshold == .infinity)

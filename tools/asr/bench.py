@@ -87,12 +87,13 @@ def wer(hyps, refs, language):
 # These four on Whisper's 30 s window with its 224-token limit (the engine before those levers):
 OURS = [("tapedeck greedy, no gate", "plain"), ("tapedeck greedy", "greedy"), ("tapedeck greedy+fallback", "fallback"), ("tapedeck beam 5", "beam5")]
 # The default: fitted encoder windows (the utterance plus padding; the full window when the gate
-# rejects the fitted pass), 20 tokens a second. TAPEDECK_BENCH_FIT="500,1000,2000" chooses the
-# paddings in milliseconds.
-OURS += [(f"tapedeck fit +{ms} ms", f"fit+{ms}") for ms in os.environ.get("TAPEDECK_BENCH_FIT", "1000").split(",") if ms]
+# rejects the fitted pass), 20 tokens a second. TAPEDECK_BENCH_FIT="1000-min6,1000,500-min8" chooses
+# the windows: padding in milliseconds, then the minimum in seconds (1 when not given).
+OURS += [(f"tapedeck fit +{w.replace('-min', ' ms, min ')}{' s' if '-min' in w else ' ms'}", f"fit+{w}")
+         for w in os.environ.get("TAPEDECK_BENCH_FIT", "1000-min6,1000").split(",") if w]
 THEIRS = [("faster-whisper int8 greedy", "int8", 1), ("faster-whisper f32 greedy", "float32", 1), ("faster-whisper f32 beam 5", "float32", 5)]
 print(f"ASR benchmark: Whisper {model}, {threads} threads, one transcription per utterance")
-print(f"{'language':8} {'engine':27} {'RTF':>7} {'peak MB':>8} {'WER %':>6} {'gated':>6} {'empty':>6}")
+print(f"{'language':8} {'engine':31} {'RTF':>7} {'peak MB':>8} {'WER %':>6} {'gated':>6} {'empty':>6}")
 for language in languages:
     pairs = clips(language)
     wavs, refs = [p for p, _ in pairs], [r for _, r in pairs]
@@ -112,7 +113,7 @@ for language in languages:
         rate, count = wer(r["texts"], refs, language)
         gated = str(r["gated"]) if "gated" in r else ""
         empty = sum(1 for t in r["texts"] if not t.strip())
-        print(f"{language:8} {name:27} {r['compute_s'] / audio:7.3f} {r['peak_rss_mb']:8.0f} {rate:6.1f} {gated:>6} {empty:6}")
+        print(f"{language:8} {name:31} {r['compute_s'] / audio:7.3f} {r['peak_rss_mb']:8.0f} {rate:6.1f} {gated:>6} {empty:6}")
     print(f"{language}: {len(wavs)} utterances, {audio:.1f} s, {count} words; 'gated': first passes the quality gate rejects "
           f"(re-decoded by the fallback); 'empty': utterances left without text (no speech, or a loop every pass produced)")
     ours = results["tapedeck greedy"]["compute_s"]

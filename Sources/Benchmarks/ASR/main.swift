@@ -5,7 +5,7 @@
 // Usage: bench-asr MODEL THREADS CONFIG LANGUAGE|auto CLIP.wav...
 //   CONFIG: plain (greedy, no gate), greedy (no fallback; loops dropped), fallback (greedy, beam-search fallback),
 //           beamN (beam search with N beams as the first pass) — all on Whisper's 30 s window with its 224-token limit and a Float decoder, as
-//           the engine ran before those levers — and fit+MS (the default: a fitted encoder window with MS of padding, the
+//           the engine ran before those levers — and fit+MS[-minN] (the default: fit+1000-min6, a fitted encoder window with MS of padding, at least N s, the
 //           full window when the gate rejects it, 20 tokens a second). TAPEDECK_BENCH_DECODER=float32|int8
 //           overrides the decoder's weights for any configuration.
 import Audio

@@ -29,8 +29,10 @@ var arguments = Array(CommandLine.arguments.dropFirst())
 }
 let levels = (option("--sessions") ?? "1,2,4").split(separator: ",").compactMap { Int($0) }
 let model = option("--model") ?? "base"
+// Extra `serve` options, space-separated (e.g. "--encoder-window fit+1000ms-min6s"), to measure a lever.
+let serveExtras = option("--serve-args")?.split(separator: " ").map(String.init) ?? []
 let binary = option("--tapedeck") ?? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("tapedeck").path
-guard let callPath = arguments.first else { fail("usage: bench-pipeline CALL.wav [--sessions 1,2,4] [--model base]") }
+guard let callPath = arguments.first else { fail("usage: bench-pipeline CALL.wav [--sessions 1,2,4] [--model base] [--serve-args \"OPTIONS\"]") }
 let call = try WAVFile.read(URL(fileURLWithPath: callPath))
 let callSeconds = Double(call.mono.count) / Double(call.sampleRate)
 
@@ -84,7 +86,7 @@ server.executableURL = URL(fileURLWithPath: binary)
 server.arguments = ["serve", "--port", "\(port)", "--data", data.path, "--journal", journals.path, "--results", results.path,
                     "--model", model, "--log-level", "warning", "--max-sessions", "64",
                     // It measures latency beyond capacity too: no session refused, every event sent.
-                    "--capacity-cores", "64", "--close-waits-for-results"]
+                    "--capacity-cores", "64", "--close-waits-for-results"] + serveExtras
 try server.run()
 defer { if server.isRunning { server.terminate() } }
 var up = false
