@@ -116,6 +116,14 @@ public final class SessionIndex: Sendable {
             """, .text(organization), .integer(from), .integer(to)).map(Self.entry)
     }
 
+    /// One organization's rows for a session id (usually one; a client may reuse an id), newest first.
+    public func sessions(organization: String, sessionId: String) async throws -> [SessionIndexEntry] {
+        try await backend.query("""
+            SELECT \(Self.columns) FROM session_index WHERE organization = ? AND session_id = ?
+            ORDER BY started_at DESC, journal_path
+            """, .text(organization), .text(sessionId)).map(Self.entry)
+    }
+
     /// Sessions of `node` in one of `states`, for a node finishing its own (or a sweeper, another's).
     public func sessions(node: String, states: [SessionState]) async throws -> [SessionIndexEntry] {
         guard !states.isEmpty else { return [] }

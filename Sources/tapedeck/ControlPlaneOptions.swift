@@ -56,6 +56,7 @@ struct OpenControlPlane: Sendable {
     func users() async throws -> UserStore { try await UserStore(backend: backends.users) }
     func sessionIndex() async throws -> SessionIndex { try await SessionIndex(backend: backends.main) }
     func nodes() async throws -> NodeRegistry { try await NodeRegistry(backend: backends.main) }
+    func journalBlocks() async throws -> JournalBlocks { try await JournalBlocks(backend: backends.main) }
 
     func close() async {
         await keys.close()

@@ -9,8 +9,8 @@ import Server
 struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "The session index: rebuild it from a node's journals, or list it.",
-        subcommands: [Rebuild.self, List.self])
+        abstract: "The session index: rebuild it from a node's journals, list it, or fetch a session's journal from the control plane.",
+        subcommands: [Rebuild.self, List.self, Fetch.self])
 
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -55,6 +55,38 @@ struct IndexCommand: AsyncParsableCommand {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             for entry in entries { print(String(decoding: try encoder.encode(entry), as: UTF8.self)) }
+        }
+    }
+
+    struct Fetch: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write a session's journal as the shared control plane holds it (any node's call, a lost node's too) to a file, for `tapedeck replay` and `tapedeck verify`.")
+        @Option(help: "Data directory (SQLite control plane, master key).") var data = "data"
+        @Option(help: "The session's organization.") var org: String
+        @Option(help: "The session id.") var session: String
+        @Option(help: "Which journal, when the organization has several for the id (`tapedeck index list` shows journal paths).") var journalPath: String?
+        @Option(name: [.customShort("o"), .long], help: "File to write (default: the journal's own file name, here). An existing file is never overwritten.") var output: String?
+        @OptionGroup var controlPlane: ControlPlaneOptions
+
+        func run() async throws {
+            let opened = try await controlPlane.open(data: data)
+            let fetched: JournalFetch.Fetched
+            do {
+                fetched = try await JournalFetch.fetch(index: try await opened.sessionIndex(), blocks: try await opened.journalBlocks(),
+                                                       organization: org, sessionId: session, journalPath: journalPath)
+                await opened.close()
+            } catch let error as JournalFetchError {
+                await opened.close()
+                throw ValidationError(error.description)
+            }
+            let target = URL(fileURLWithPath: output ?? URL(fileURLWithPath: fetched.entry.journalPath).lastPathComponent)
+            guard !FileManager.default.fileExists(atPath: target.path) else {
+                throw ValidationError("\(target.path) exists; give another file with -o")
+            }
+            try Data(fetched.bytes).write(to: target, options: .withoutOverwriting)
+            let entry = fetched.entry
+            print("wrote \(fetched.bytes.count) bytes of \(entry.journalPath) (node \(entry.node), \(entry.state.rawValue)) to \(target.path); "
+                  + "`tapedeck verify \(target.path)` checks it, `tapedeck replay \(target.path)` shows it")
         }
     }
 }
