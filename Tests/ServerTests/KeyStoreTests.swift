@@ -73,7 +73,11 @@ import Testing
         let store = try await KeyStore.open(dataDirectory: dir)
         let issued = try await store.create(organization: "acme")
         let database = try Data(contentsOf: dir.appendingPathComponent("tapedeck.sqlite"))
-        let secretPart = String(issued.apiKey.split(separator: "_").last!)
+        // The random part follows "tdk_<id>_"; it is base64url, so it may itself contain "_".
+        let prefix = "tdk_\(issued.info.id)_"
+        #expect(issued.apiKey.hasPrefix(prefix))
+        let secretPart = String(issued.apiKey.dropFirst(prefix.count))
+        #expect(secretPart.count == 43)
         #expect(database.range(of: Data(secretPart.utf8)) == nil)
         #expect(database.range(of: Data(issued.apiKey.utf8)) == nil)
         #expect(database.range(of: Data(base64Encoded: issued.clientSecret)!) == nil)
@@ -89,7 +93,8 @@ import Testing
         let issued = try await store.create(organization: "acme")
         let backend = try plane.open().main
         let rows = try await backend.query("SELECT * FROM api_key", [])
-        let secret = Array(String(issued.apiKey.split(separator: "_").last!).utf8)
+        let secret = Array(issued.apiKey.utf8.dropFirst("tdk_\(issued.info.id)_".utf8.count))  // base64url: it may contain "_"
+        #expect(secret.count == 43)
         let clientSecret = [UInt8](Data(base64Encoded: issued.clientSecret)!)
         for row in rows {
             for (column, value) in row.values {
