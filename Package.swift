@@ -49,6 +49,7 @@ let package = Package(
         .target(name: "Analysis", dependencies: ["CStemmer", "Digests"], exclude: ["Resources/NOTICE"]),
         // Keys, users, sessions and nodes: SQLite on one node, PostgreSQL for a cluster (docs/operations.md).
         .target(name: "ControlPlane", dependencies: [
+            "Digests",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"),
@@ -137,7 +138,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
         ]),
         .testTarget(name: "ServerTests", dependencies: [
-            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting", "ControlPlane", "StreamClient",
+            "Server", "Pipeline", "StreamProtocol", "Journal", "Recognition", "Audio", "Analysis", "TapedeckTesting", "ControlPlane", "StreamClient", "Digests",
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ]),
     ],

@@ -1,3 +1,4 @@
+import Digests
 import Foundation
 
 /// What went wrong reading a session's journal back from the control plane.
@@ -29,6 +30,13 @@ public enum JournalFetch {
     public struct Fetched: Sendable {
         public var entry: SessionIndexEntry
         public var bytes: [UInt8]
+
+        /// Whether these bytes are the sealed journal the index names (same SHA-256). They are
+        /// not when the session is still live, or when its node was lost and another sealed it
+        /// from the shipped prefix: that node's file then has the footer these bytes lack.
+        public var isTheIndexedJournal: Bool {
+            entry.journalSHA256 != nil && SHA256Digest.hash(bytes).hexString == entry.journalSHA256
+        }
     }
 
     public static func fetch(index: SessionIndex, blocks: JournalBlocks, organization: String, sessionId: String,

@@ -85,8 +85,12 @@ struct IndexCommand: AsyncParsableCommand {
             }
             try Data(fetched.bytes).write(to: target, options: .withoutOverwriting)
             let entry = fetched.entry
-            print("wrote \(fetched.bytes.count) bytes of \(entry.journalPath) (node \(entry.node), \(entry.state.rawValue)) to \(target.path); "
-                  + "`tapedeck verify \(target.path)` checks it, `tapedeck replay \(target.path)` shows it")
+            let what = fetched.isTheIndexedJournal
+                ? "the sealed journal, its SHA-256 as indexed; `tapedeck verify \(target.path)` checks it, `tapedeck replay \(target.path)` shows it"
+                : entry.journalSHA256 == nil
+                    ? "the bytes shipped so far (the session is not sealed yet)"
+                    : "the bytes its first node shipped before it was lost, unsealed (node \(entry.node) sealed its own copy); `tapedeck recover --seal \(target.path)` seals this one for replay"
+            print("wrote \(fetched.bytes.count) bytes of \(entry.journalPath) (\(entry.state.rawValue), node \(entry.node)) to \(target.path): \(what)")
         }
     }
 }

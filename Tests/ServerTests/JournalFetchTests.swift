@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import Digests
 import Journal
 import Pipeline
 import Synchronization
@@ -11,7 +12,8 @@ import Testing
 @Suite(.serialized) struct JournalFetchTests {
     /// A sealed seed journal written the way a cluster node writes it, each byte range shipped
     /// to `blocks` as the writer puts it on disk.
-    static func shippedJournal(root: URL, organization: String, id: String, blocks: JournalBlocks) async throws -> (path: String, bytes: [UInt8]) {
+    static func shippedJournal(root: URL, organization: String, id: String, blocks: JournalBlocks,
+                               shippedRanges: Int = .max) async throws -> (path: String, bytes: [UInt8]) {
         let path = "\(organization)/2026-12-03/\(id).tdj"
         let url = root.appendingPathComponent(path)
         let written = Mutex<[(Int, [UInt8])]>([])
@@ -25,15 +27,15 @@ import Testing
             try writer.flush()
         }
         _ = try writer.close(receivedAt: t)
-        for (offset, bytes) in written.withLock({ $0 }) {
+        for (offset, bytes) in written.withLock({ $0 }).prefix(shippedRanges) {
             try await blocks.append(organization: organization, journalPath: path, offset: offset, bytes: bytes)
         }
         return (path, [UInt8](try Data(contentsOf: url)))
     }
 
-    static func row(_ organization: String, _ id: String, path: String, started: Int64) -> SessionIndexEntry {
+    static func row(_ organization: String, _ id: String, path: String, started: Int64, sha256: String? = nil) -> SessionIndexEntry {
         SessionIndexEntry(organization: organization, sessionId: id, node: "node-a", state: .sealed, dialect: "seed", language: "en",
-                          startedAt: started, endedAt: started + 2, journalPath: path, journalSHA256: nil, sessionCSV: nil,
+                          startedAt: started, endedAt: started + 2, journalPath: path, journalSHA256: sha256, sessionCSV: nil,
                           utterancesCSV: nil, verification: "sealed", continuedSessions: nil)
     }
 
@@ -45,10 +47,11 @@ import Testing
         let index = try await SessionIndex(backend: backends.main)
         let blocks = try await JournalBlocks(backend: backends.main)
         let call = try await Self.shippedJournal(root: plane.folder, organization: "acme", id: "call-1", blocks: blocks)
-        try await index.record(Self.row("acme", "call-1", path: call.path, started: 10))
+        try await index.record(Self.row("acme", "call-1", path: call.path, started: 10, sha256: SHA256Digest.hash(call.bytes).hexString))
 
         let fetched = try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1")
         #expect(fetched.bytes == call.bytes, "the sealed journal, byte for byte")
+        #expect(fetched.isTheIndexedJournal)
         #expect(fetched.entry.journalPath == call.path)
         await #expect(throws: JournalFetchError.noSuchSession(organization: "globex", sessionId: "call-1"), "another organization's call is not there") {
             try await JournalFetch.fetch(index: index, blocks: blocks, organization: "globex", sessionId: "call-1")
@@ -61,6 +64,13 @@ import Testing
             try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1")
         }
         #expect(try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1", journalPath: again.path).bytes == again.bytes)
+
+        // A node lost after shipping its first two byte ranges; another sealed the rest from them.
+        let lost = try await Self.shippedJournal(root: plane.folder, organization: "acme", id: "call-3", blocks: blocks, shippedRanges: 2)
+        try await index.record(Self.row("acme", "call-3", path: lost.path, started: 40, sha256: String(repeating: "0", count: 64)))
+        let prefix = try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-3")
+        #expect(prefix.bytes.count < lost.bytes.count && Array(lost.bytes.prefix(prefix.bytes.count)) == prefix.bytes, "the shipped prefix")
+        #expect(!prefix.isTheIndexedJournal, "and not the sealed file the index names")
 
         // A row whose node never shipped blocks (a node on its own SQLite) says where to look instead.
         try await index.record(Self.row("acme", "call-2", path: "acme/2026-12-03/call-2.tdj", started: 30))
@@ -80,14 +90,14 @@ import Testing
         let index = try await SessionIndex(backend: backends.main)
         let blocks = try await JournalBlocks(backend: backends.main)
         let call = try await Self.shippedJournal(root: folder.appendingPathComponent("lost-node"), organization: "acme", id: "call-9", blocks: blocks)
-        try await index.record(Self.row("acme", "call-9", path: call.path, started: 10))
+        try await index.record(Self.row("acme", "call-9", path: call.path, started: 10, sha256: SHA256Digest.hash(call.bytes).hexString))
         await backends.close()
 
         let output = folder.appendingPathComponent("call-9.tdj").path
         let fetch = ["index", "fetch", "--data", data.path, "--control-plane", "sqlite:\(database)", "--org", "acme", "--session", "call-9", "-o", output]
         let ran = try BatchCommandTests.tapedeck(fetch)
         #expect(ran.status == 0, "\(ran.errors)")
-        #expect(ran.output.contains("wrote \(call.bytes.count) bytes of \(call.path)"))
+        #expect(ran.output.contains("wrote \(call.bytes.count) bytes of \(call.path)") && ran.output.contains("the sealed journal"), "\(ran.output)")
         #expect([UInt8](try Data(contentsOf: URL(fileURLWithPath: output))) == call.bytes)
         let verified = try BatchCommandTests.tapedeck(["verify", output])
         #expect(verified.status == 0, "the fetched journal verifies: \(verified.output) \(verified.errors)")
