@@ -74,11 +74,11 @@ struct IndexCommand: AsyncParsableCommand {
             do {
                 fetched = try await JournalFetch.fetch(index: try await opened.sessionIndex(), blocks: try await opened.journalBlocks(),
                                                        organization: org, sessionId: session, journalPath: journalPath)
+            } catch {
                 await opened.close()
-            } catch let error as JournalFetchError {
-                await opened.close()
-                throw ValidationError(error.description)
+                throw (error as? JournalFetchError).map { ValidationError($0.description) } ?? error
             }
+            await opened.close()
             let target = URL(fileURLWithPath: output ?? URL(fileURLWithPath: fetched.entry.journalPath).lastPathComponent)
             guard !FileManager.default.fileExists(atPath: target.path) else {
                 throw ValidationError("\(target.path) exists; give another file with -o")

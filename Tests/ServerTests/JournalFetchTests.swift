@@ -1,8 +1,6 @@
 import ControlPlane
 import Foundation
 import Digests
-import Journal
-import Pipeline
 import Synchronization
 import TapedeckTesting
 import Testing
@@ -10,25 +8,16 @@ import Testing
 /// A session's journal read back from the control plane's shipped blocks, within one
 /// organization, and `tapedeck index fetch` writing it for `verify` and `replay`.
 @Suite(.serialized) struct JournalFetchTests {
-    /// A sealed seed journal written the way a cluster node writes it, each byte range shipped
-    /// to `blocks` as the writer puts it on disk.
-    static func shippedJournal(root: URL, organization: String, id: String, blocks: JournalBlocks,
+    /// A sealed seed journal written the way a cluster node writes it (a block per record, so
+    /// there are several ranges), its first `shippedRanges` byte ranges shipped to `blocks`.
+    static func shippedJournal(root: URL, id: String, blocks: JournalBlocks,
                                shippedRanges: Int = .max) async throws -> (path: String, bytes: [UInt8]) {
-        let path = "\(organization)/2026-12-03/\(id).tdj"
-        let url = root.appendingPathComponent(path)
         let written = Mutex<[(Int, [UInt8])]>([])
-        let writer = try JournalWriter(url: url, sessionId: id, onWritten: { offset, bytes in written.withLock { $0.append((offset, bytes)) } })
-        let facts = ConnectionFacts(organization: organization, keyId: "k1", dialect: "seed", headers: [:], query: [:], path: "/v1/stream")
-        var t: Int64 = 1_796_300_000_000_000
-        try writer.append(.sessionHeader, receivedAt: t, payload: SessionHeader(server: "node-a", facts: facts, sessionId: id, negotiated: "{}", components: [:]).encoded())
-        for _ in 0..<3 {
-            t += 500_000
-            _ = try writer.append(.inboundBinary, receivedAt: t, payload: [UInt8](repeating: 0, count: 16000))
-            try writer.flush()
-        }
-        _ = try writer.close(receivedAt: t)
+        let url = try BatchCommandTests.writeJournal(root: root, id: id, messages: [], frames: 3, policy: .always,
+                                                     onWritten: { offset, bytes in written.withLock { $0.append((offset, bytes)) } })
+        let path = "acme/2026-11-28/\(id).tdj"
         for (offset, bytes) in written.withLock({ $0 }).prefix(shippedRanges) {
-            try await blocks.append(organization: organization, journalPath: path, offset: offset, bytes: bytes)
+            try await blocks.append(organization: "acme", journalPath: path, offset: offset, bytes: bytes)
         }
         return (path, [UInt8](try Data(contentsOf: url)))
     }
@@ -46,7 +35,7 @@ import Testing
         let backends = try plane.open()
         let index = try await SessionIndex(backend: backends.main)
         let blocks = try await JournalBlocks(backend: backends.main)
-        let call = try await Self.shippedJournal(root: plane.folder, organization: "acme", id: "call-1", blocks: blocks)
+        let call = try await Self.shippedJournal(root: plane.folder, id: "call-1", blocks: blocks)
         try await index.record(Self.row("acme", "call-1", path: call.path, started: 10, sha256: SHA256Digest.hash(call.bytes).hexString))
 
         let fetched = try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1")
@@ -58,7 +47,7 @@ import Testing
         }
 
         // The same id again (a client reusing it): the caller has to say which journal.
-        let again = try await Self.shippedJournal(root: plane.folder, organization: "acme", id: "call-1b", blocks: blocks)
+        let again = try await Self.shippedJournal(root: plane.folder, id: "call-1b", blocks: blocks)
         try await index.record(Self.row("acme", "call-1", path: again.path, started: 20))
         await #expect(throws: JournalFetchError.severalJournals(organization: "acme", sessionId: "call-1", journalPaths: [again.path, call.path])) {
             try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1")
@@ -66,7 +55,7 @@ import Testing
         #expect(try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-1", journalPath: again.path).bytes == again.bytes)
 
         // A node lost after shipping its first two byte ranges; another sealed the rest from them.
-        let lost = try await Self.shippedJournal(root: plane.folder, organization: "acme", id: "call-3", blocks: blocks, shippedRanges: 2)
+        let lost = try await Self.shippedJournal(root: plane.folder, id: "call-3", blocks: blocks, shippedRanges: 2)
         try await index.record(Self.row("acme", "call-3", path: lost.path, started: 40, sha256: String(repeating: "0", count: 64)))
         let prefix = try await JournalFetch.fetch(index: index, blocks: blocks, organization: "acme", sessionId: "call-3")
         #expect(prefix.bytes.count < lost.bytes.count && Array(lost.bytes.prefix(prefix.bytes.count)) == prefix.bytes, "the shipped prefix")
@@ -89,7 +78,7 @@ import Testing
         let backends = try ControlPlaneBackends.open(.sqlite(path: database))
         let index = try await SessionIndex(backend: backends.main)
         let blocks = try await JournalBlocks(backend: backends.main)
-        let call = try await Self.shippedJournal(root: folder.appendingPathComponent("lost-node"), organization: "acme", id: "call-9", blocks: blocks)
+        let call = try await Self.shippedJournal(root: folder.appendingPathComponent("lost-node"), id: "call-9", blocks: blocks)
         try await index.record(Self.row("acme", "call-9", path: call.path, started: 10, sha256: SHA256Digest.hash(call.bytes).hexString))
         await backends.close()
 
