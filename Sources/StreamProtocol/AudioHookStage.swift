@@ -184,6 +184,7 @@ public struct AudioHookStage: Equatable, Sendable {
         session.conversationId = offer.conversationId
         session.participant = offer.participant
         session.customConfig = offer.customConfig
+        session.continuedSessions = offer.continuedSessions
         return [.send(reply("opened", parameters: .object(opened))), .opened(session)]
     }
 
@@ -240,6 +241,8 @@ struct OpenOffer {
     var language: String?
     var wantsSupportedLanguages: Bool
     var customConfig: JSONValue?
+    /// A reconnecting client's earlier sessions ([{id, serverseq, clientseq}]), kept as sent.
+    var continuedSessions: JSONValue?
 
     var selected: Media? { offered.first }
     var isProbe: Bool {
@@ -277,9 +280,21 @@ struct OpenOffer {
             guard config.isObject else { return nil }
             customConfig = config
         }
+        if let continued = p["continuedSessions"] {
+            guard let items = continued.arrayValue, items.allSatisfy(Self.isContinuedSession) else { return nil }
+            continuedSessions = continued
+        }
         organizationId = org.lowercased()
         conversationId = conversation.lowercased()
         self.participant = participant
         self.offered = offered
+    }
+
+    /// `{id: UUID, serverseq: Int, clientseq: Int}`, as the protocol's message types define one.
+    private static func isContinuedSession(_ item: JSONValue) -> Bool {
+        guard item.isObject, let id = item["id"]?.stringValue, ProtocolIdentifiers.isUUID(id),
+              let serverseq = item["serverseq"]?.intValue, serverseq >= 0,
+              let clientseq = item["clientseq"]?.intValue, clientseq >= 0 else { return false }
+        return true
     }
 }

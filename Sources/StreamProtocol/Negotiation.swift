@@ -49,6 +49,8 @@ public struct NegotiatedSession: Equatable, Sendable {
     public var conversationId: String?
     public var participant: JSONValue?
     public var customConfig: JSONValue?
+    /// AudioHook `continuedSessions`: the sessions a reconnecting client continues, as sent.
+    public var continuedSessions: JSONValue?
 
     public init(dialect: Dialect, sessionId: String, media: MediaFormat?, language: String?) {
         (self.dialect, self.sessionId, self.media, self.language) = (dialect, sessionId, media, language)
@@ -66,6 +68,7 @@ public struct NegotiatedSession: Equatable, Sendable {
         if let conversationId { members.append(("conversationId", .string(conversationId))) }
         if let participant { members.append(("participant", participant)) }
         if let customConfig { members.append(("customConfig", customConfig)) }
+        if let continuedSessions { members.append(("continuedSessions", continuedSessions)) }
         return .object(members)
     }
 }

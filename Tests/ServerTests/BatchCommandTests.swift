@@ -33,11 +33,11 @@ import Pipeline
     /// A seed session journaled as the server writes it: header, the given text messages and
     /// 500 ms frames of silence, transport closed, sealed. `onWritten` sees each byte range as a
     /// cluster node ships it.
-    static func writeJournal(root: URL, id: String, dialect: String = "seed", messages: [String], frames: Int = 2, frameBytes: Int = 16000,
-                             policy: SyncPolicy = .default, onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws -> URL {
+    static func writeJournal(root: URL, id: String, dialect: String = "seed", negotiated: String = "{}", messages: [String], frames: Int = 2,
+                             frameBytes: Int = 16000, policy: SyncPolicy = .default, onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws -> URL {
         let url = root.appendingPathComponent("acme/2026-11-28/\(id).tdj")
         let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: dialect, headers: [:], query: [:], path: "/v1/stream")
-        let header = SessionHeader(server: "test", facts: facts, sessionId: id, negotiated: "{}", components: [:])
+        let header = SessionHeader(server: "test", facts: facts, sessionId: id, negotiated: negotiated, components: [:])
         let writer = try JournalWriter(url: url, sessionId: id, policy: policy, onWritten: onWritten)
         var t: Int64 = 1_795_824_000_000_000
         try writer.append(.sessionHeader, receivedAt: t, payload: header.encoded())

@@ -2,6 +2,8 @@ import Audio
 import ControlPlane
 import Foundation
 import Logging
+import Pipeline
+import StreamProtocol
 import StreamClient
 import TapedeckTesting
 import Testing
@@ -53,6 +55,29 @@ import Testing
             _ = try await SessionIndex(backend: try plane.open().main)
         }
         await plane.drop()
+    }
+}
+
+extension SessionIndexTests {
+    /// AudioHook `continuedSessions` goes from the client's `open` through the journal header
+    /// into the index row (and so into `index rebuild`'s rows too).
+    @Test func continuedSessionsFromTheOpenReachTheIndexRow() throws {
+        let continued = #"[{"id":"7a1c9b2e-5d3f-4e8a-9b6c-2f4e8d1a3c5b","serverseq":7,"clientseq":12}]"#
+        let open = BatchCommandTests.hookOpen.replacingOccurrences(of: #""rate":8000}]}"#, with: #""rate":8000}],"continuedSessions":\#(continued)}"#)
+        var store = SessionTestStore(dialect: "audiohook", headers: ["audiohook-session-id": BatchCommandTests.hookId])
+        let details = store.send(open).compactMap { effect -> String? in
+            if case .identified(_, let details) = effect { return details } else { return nil }
+        }.first
+        let negotiated = try #require(details, "the open was not accepted")
+        let root = try BatchCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let journal = try BatchCommandTests.writeJournal(root: root, id: BatchCommandTests.hookId, dialect: "audiohook",
+                                                         negotiated: negotiated, messages: [open], frames: 1, frameBytes: 320)
+        let entry = try SessionIndexProjection.entry(journal: journal, journalRoot: root, resultsRoot: root.appendingPathComponent("results"),
+                                                     node: "node-a", key: nil)
+        #expect(entry.continuedSessions.flatMap { try? JSONValue.parse($0) } == (try JSONValue.parse(continued)))
+        let plain = try BatchCommandTests.writeJournal(root: root, id: "plain", messages: [BatchCommandTests.open("plain")])
+        #expect(try SessionIndexProjection.entry(journal: plain, journalRoot: root, resultsRoot: root, node: "node-a", key: nil).continuedSessions == nil)
     }
 }
 

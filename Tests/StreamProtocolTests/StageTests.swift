@@ -111,6 +111,31 @@ func json(_ text: String) -> JSONValue { (try? JSONValue.parse(text)) ?? .null }
         #expect(session.isProbe)
     }
 
+    /// A reconnecting client names the sessions it continues; they are kept as sent, for the
+    /// session index. Anything not shaped like the protocol's `ContinuedSession` is a bad open.
+    @Test func continuedSessionsAreKeptAsSentAndMalformedOnesRefused() {
+        let continued = #"[{"id":"e160e428-53e2-487c-977d-96989bf5c99d","serverseq":7,"clientseq":12}]"#
+        var client = AudioHookClient()
+        var stage = AudioHookStage(sessionIdHeader: client.id, organizationHeader: client.org)
+        let events = stage.receive(text: client.open(extra: #","continuedSessions":"# + continued))
+        guard case .opened(let session)? = events.last else { Issue.record("no opened event"); return }
+        #expect(session.continuedSessions == json(continued))
+        #expect(session.json["continuedSessions"] == json(continued))
+        var plain = AudioHookClient()
+        var plainStage = AudioHookStage(sessionIdHeader: plain.id, organizationHeader: plain.org)
+        guard case .opened(let first)? = plainStage.receive(text: plain.open()).last else { Issue.record("no opened event"); return }
+        #expect(first.json["continuedSessions"] == nil, "absent unless the client sent it")
+
+        for bad in [#""yes""#, #"[{"id":"not-a-uuid","serverseq":1,"clientseq":1}]"#, #"[{"id":"e160e428-53e2-487c-977d-96989bf5c99d","serverseq":-1,"clientseq":1}]"#,
+                    #"[{"id":"e160e428-53e2-487c-977d-96989bf5c99d","clientseq":1}]"#, #"["e160e428-53e2-487c-977d-96989bf5c99d"]"#] {
+            var client = AudioHookClient()
+            var stage = AudioHookStage(sessionIdHeader: client.id, organizationHeader: client.org)
+            let reply = sent(stage.receive(text: client.open(extra: #","continuedSessions":"# + bad))).last.map(json)
+            #expect(reply?["type"] == .string("disconnect"), "continuedSessions \(bad)")
+            #expect(reply?["parameters"]?["info"]?.stringValue == "Client Error: Invalid Message: Invalid/missing parameters")
+        }
+    }
+
     /// The reference's error table (PROTOCOL-NOTES §8): each case answered with `disconnect`.
     @Test func errorTableIsAnsweredWithDisconnect() {
         func info(_ setup: (inout AudioHookClient, inout AudioHookStage) -> [ProtocolEvent]) -> String? {
