@@ -60,7 +60,7 @@ public final class SessionIndex: Sendable {
         try await backend.migrate(store: "sessions", Self.migrations)
     }
 
-    static let migrations: [Migration] = [
+    public static let migrations: [Migration] = [
         Migration("sessions-v1", portable: """
             CREATE TABLE session_index (
                 organization TEXT NOT NULL,
@@ -82,6 +82,8 @@ public final class SessionIndex: Sendable {
             CREATE INDEX session_index_started ON session_index(organization, started_at);
             CREATE INDEX session_index_state ON session_index(state, node);
             """),
+        // Who is finishing an orphaned session, and until when: see `claimUnfinished`.
+        Migration("sessions-v2-lease", portable: "ALTER TABLE session_index ADD COLUMN lease_until INTEGER"),
     ]
 
     static let columns = "organization, journal_path, session_id, node, state, dialect, language, started_at, ended_at, journal_sha256, session_csv, utterances_csv, verification, continued_sessions"
@@ -141,16 +143,67 @@ public final class SessionIndex: Sendable {
         }
     }
 
-    /// Takes over a session of a node presumed dead: its row moves to `claimant` as `orphaned`,
-    /// if it is still `node`'s and unfinished. One conditional update, so of several sweepers
-    /// exactly one gets each session; true for that one.
-    public func claim(_ entry: SessionIndexEntry, from node: String, for claimant: String) async throws -> Bool {
-        let rows = try await backend.query("""
-            UPDATE session_index SET node = ?, state = 'orphaned'
-            WHERE organization = ? AND journal_path = ? AND node = ? AND state IN ('live', 'ended', 'orphaned')
-            RETURNING journal_path
-            """, .text(claimant), .text(entry.organization), .text(entry.journalPath), .text(node))
-        return !rows.isEmpty
+    /// A session taken over to be finished, and the node whose it was.
+    public struct Claimed: Sendable, Equatable {
+        public var entry: SessionIndexEntry
+        public var from: String
+    }
+
+    /// Takes over up to `limit` unfinished sessions (live, ended or orphaned) of `nodes`, for
+    /// `claimant` to finish: each row moves to `claimant` as `orphaned` with a lease until
+    /// `now + leaseMicroseconds`, in one transaction. A row under someone's unexpired lease is
+    /// not taken, except by the lease holder itself (a node restarted within its lease finishes
+    /// what it had claimed); the holder renews its leases with `renewLeases` while it lives, so
+    /// a lease runs out only when its holder has stopped. On PostgreSQL the rows are locked
+    /// `FOR UPDATE SKIP LOCKED`: of several claimants racing for a row exactly one gets it and
+    /// the others move on to other rows instead of waiting. SQLite serves one node and
+    /// serialises writers itself.
+    public func claimUnfinished(of nodes: [String], for claimant: String, now: Int64, leaseMicroseconds: Int64,
+                                limit: Int = 1) async throws -> [Claimed] {
+        guard !nodes.isEmpty, limit > 0 else { return [] }
+        let marks = Array(repeating: "?", count: nodes.count).joined(separator: ", ")
+        let locking = backend.dialect == .postgres ? " FOR UPDATE SKIP LOCKED" : ""
+        return try await backend.transaction { db in
+            let rows = try await db.query("""
+                SELECT \(Self.columns) FROM session_index
+                WHERE state IN ('live', 'ended', 'orphaned') AND node IN (\(marks))
+                  AND (lease_until IS NULL OR lease_until < ? OR node = ?)
+                ORDER BY started_at, organization, journal_path LIMIT \(limit)\(locking)
+                """, nodes.map { .text($0) } + [.integer(now), .text(claimant)])
+            var claimed: [Claimed] = []
+            for row in rows {
+                var entry = try Self.entry(row)
+                let from = entry.node
+                try await db.query("""
+                    UPDATE session_index SET node = ?, state = 'orphaned', lease_until = ? WHERE organization = ? AND journal_path = ?
+                    """, .text(claimant), .integer(now + leaseMicroseconds), .text(entry.organization), .text(entry.journalPath))
+                (entry.node, entry.state) = (claimant, .orphaned)
+                claimed.append(Claimed(entry: entry, from: from))
+            }
+            return claimed
+        }
+    }
+
+    /// Extends the leases `claimant` holds on the sessions it is finishing (its heartbeat does
+    /// this); returns how many.
+    @discardableResult
+    public func renewLeases(of claimant: String, until: Int64) async throws -> Int {
+        try await backend.query("""
+            UPDATE session_index SET lease_until = ? WHERE node = ? AND state = 'orphaned' AND lease_until IS NOT NULL RETURNING journal_path
+            """, .integer(until), .text(claimant)).count
+    }
+
+    /// Gives up `holder`'s lease on a session it has finished (or failed to): the row is no
+    /// longer being worked on, so the next heartbeat does not renew it.
+    public func releaseLease(organization: String, journalPath: String, holder: String) async throws {
+        try await backend.query("UPDATE session_index SET lease_until = NULL WHERE organization = ? AND journal_path = ? AND node = ?",
+                                .text(organization), .text(journalPath), .text(holder))
+    }
+
+    /// When the lease on a session runs out (nil: none), for tests and `index list`'s readers.
+    public func lease(organization: String, journalPath: String) async throws -> Int64? {
+        try await backend.queryOne("SELECT lease_until FROM session_index WHERE organization = ? AND journal_path = ?",
+                                   .text(organization), .text(journalPath))?.optionalInteger("lease_until")
     }
 
     static func values(_ entry: SessionIndexEntry) -> [SQLValue] {

@@ -73,9 +73,10 @@ public final class BlockShipper: Sendable {
 }
 
 /// Finishes the sessions of nodes presumed dead (heartbeat older than `orphanAfter`, never
-/// marked stopped): claims each unfinished row (exactly one sweeper wins it), rebuilds the
-/// journal from its shipped blocks into this node's journal folder, seals it by recovery,
-/// derives its CSVs when this node transcribes, and writes the row again as this node's.
+/// marked stopped): claims each unfinished row under a lease (exactly one sweeper wins it; see
+/// `SessionIndex.claimUnfinished`), rebuilds the journal from its shipped blocks into this
+/// node's journal folder, seals it by recovery, derives its CSVs when this node transcribes,
+/// and writes the row again as this node's.
 public struct Sweeper: Sendable {
     public var index: SessionIndex
     public var registry: NodeRegistry
@@ -93,6 +94,10 @@ public struct Sweeper: Sendable {
         (self.key, self.orphanAfterSeconds, self.derive, self.logger) = (key, orphanAfterSeconds, derive, logger)
     }
 
+    /// How long a claim holds without renewal: as long as a node may go without a heartbeat
+    /// before it is presumed dead, so a claimant's sessions and its claims lapse together.
+    public var leaseMicroseconds: Int64 { Int64(orphanAfterSeconds * 1e6) }
+
     public struct Finished: Sendable, Equatable {
         public var journalPath: String
         public var from: String
@@ -100,18 +105,33 @@ public struct Sweeper: Sendable {
         public var state: SessionState
     }
 
-    /// One pass; returns the sessions this node finished.
-    public func sweep(now: Int64 = wallClockMicroseconds()) async throws -> [Finished] {
+    /// One pass: claims and finishes the dead nodes' sessions one at a time (so racing sweepers
+    /// share the work), until none is left to claim; returns the sessions this node finished.
+    public func sweep(clock: @Sendable () -> Int64 = wallClockMicroseconds) async throws -> [Finished] {
         let stale = Int64(orphanAfterSeconds * 1e6)
+        let now = clock()
         let dead = try await registry.nodes().filter { $0.name != indexing.node && $0.state != .stopped && now - $0.heartbeatAt > stale }
         var finished: [Finished] = []
-        for node in dead {
-            for row in try await index.sessions(node: node.name, states: [.live, .ended, .orphaned]) {
-                guard try await index.claim(row, from: node.name, for: indexing.node) else { continue }
-                finished.append(try await finish(row, from: node.name))
+        while let claimed = try await index.claimUnfinished(of: dead.map(\.name), for: indexing.node, now: clock(),
+                                                            leaseMicroseconds: leaseMicroseconds).first {
+            // Released however it ends, so the heartbeat renews only claims still being worked on.
+            do {
+                finished.append(try await finish(claimed.entry, from: claimed.from))
+            } catch {
+                await release(claimed.entry)
+                throw error
             }
+            await release(claimed.entry)
         }
         return finished
+    }
+
+    private func release(_ row: SessionIndexEntry) async {
+        do {
+            try await index.releaseLease(organization: row.organization, journalPath: row.journalPath, holder: indexing.node)
+        } catch {
+            logger.warning("claim not released (it lapses by itself)", metadata: ["journal": "\(row.journalPath)", "error": "\(error)"])
+        }
     }
 
     private func finish(_ row: SessionIndexEntry, from node: String) async throws -> Finished {

@@ -155,10 +155,26 @@ struct ServeCommand: AsyncParsableCommand {
                                           projector: Projector(root: configuration.resultsDirectory), cache: nil, key: configuration.journalKey)
             derive = { journal in _ = try await regenerator.regenerate(journal) }
         }
+        // The node registry's heartbeat, from before this node finishes anything: it renews the
+        // leases on the sessions this node has claimed to finish, and writes index rows spooled
+        // while the control plane was unreachable. It tells the registry when the node is draining.
+        let drain = NodeDrain()
+        let address = "\(host):\(port)"
+        let lease = Int64(orphanAfter * 1e6)
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
+                do { try await sessionIndex.renewLeases(of: nodeName, until: wallClockMicroseconds() + lease) } catch {
+                    logger.warning("claims on sessions being finished not renewed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(nanoseconds: 5_000_000_000)
+            }
+        }
+        defer { heartbeat.cancel() }
         // Sessions this node was serving when it last stopped without sealing them.
         let orphans = try await OrphanRecovery.run(index: sessionIndex, indexing: index,
                                                    journalRoot: configuration.journalDirectory, key: configuration.journalKey,
-                                                   derive: derive, logger: logger)
+                                                   leaseMicroseconds: lease, derive: derive, logger: logger)
         if !orphans.isEmpty {
             logger.notice("finished sessions left open by the last run", metadata: ["sessions": "\(orphans.count)"])
         }
@@ -174,7 +190,6 @@ struct ServeCommand: AsyncParsableCommand {
                               orphanAfterSeconds: orphanAfter, derive: derive, logger: logger)
         }
         let ship = shipper.map { shipper in { @Sendable (journal: URL, offset: Int, bytes: [UInt8]) in shipper.ship(journal: journal, offset: offset, bytes: bytes) } }
-        let drain = NodeDrain()
         let scheme = tlsCert == nil ? "ws" : "wss"
         let announced = (logger, configuration)
         let app = try TapedeckServer.makeApplication(
@@ -195,12 +210,10 @@ struct ServeCommand: AsyncParsableCommand {
                 return "control plane unreachable for \(away.components.seconds) s (keys cached for \(Int(keyCacheSeconds)) s)"
             },
             addRoutes: { router in console.addRoutes(to: router, peer: { $0.remoteAddress?.ipAddress ?? "unknown" }) })
-        // The node registry's heartbeat; it also writes index rows spooled while the control
-        // plane was unreachable. It tells the registry when the node is draining.
-        let address = "\(host):\(port)"
-        let heartbeat = Task {
+        // Its own task, not the heartbeat's: finishing a long call takes a while, and a node
+        // whose heartbeat waited for it would look dead to the others.
+        let sweeping = Task {
             while !Task.isCancelled {
-                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
                 shipper?.retry()
                 if let sweeper {
                     do { _ = try await sweeper.sweep() } catch { logger.warning("sweep for lost nodes' sessions failed", metadata: ["error": "\(error)"]) }
@@ -208,11 +221,12 @@ struct ServeCommand: AsyncParsableCommand {
                 try? await Task.sleep(nanoseconds: 5_000_000_000)
             }
         }
-        defer { heartbeat.cancel() }
+        defer { sweeping.cancel() }
         // SIGTERM/SIGINT drain first; the graceful shutdown, which closes what is left with
         // 1001, comes when the drain is over.
         try await DrainService.run(app, drain: drain, settings: .init(deadlineSeconds: drainDeadline, finalWaitSeconds: shutdownTimeout),
                                    logger: logger)
+        sweeping.cancel()
         heartbeat.cancel()
         // A clean exit marks the node stopped, but never waits long for a control plane that is down.
         await withTaskGroup(of: Void.self) { group in

@@ -49,11 +49,86 @@ import Testing
         let backend = try plane.open().main
         _ = try await SessionIndex(backend: backend)
         _ = try await SessionIndex(backend: try plane.open().main)
-        let newer = [Migration("sessions-v1", both: "SELECT 1"), Migration("sessions-v2", both: "CREATE TABLE later_thing (x TEXT)")]
+        let newer = SessionIndex.migrations + [Migration("sessions-v99", both: "CREATE TABLE later_thing (x TEXT)")]
         try await backend.migrate(store: "sessions", newer)
-        await #expect(throws: ControlPlaneError.newerSchema(store: "sessions", applied: ["sessions-v2"])) {
+        await #expect(throws: ControlPlaneError.newerSchema(store: "sessions", applied: ["sessions-v99"])) {
             _ = try await SessionIndex(backend: try plane.open().main)
         }
+        await plane.drop()
+    }
+}
+
+/// Claims on a lost node's sessions: each taken by exactly one claimant, under a lease that
+/// only its holder (restarted) may cut short.
+@Suite struct SessionClaimTests {
+    static func unfinished(_ name: String, node: String = "lost", state: SessionState = .live) -> SessionIndexEntry {
+        var entry = SessionIndexTests.entry("acme", name, state: state, started: 1_000)
+        entry.node = node
+        return entry
+    }
+
+    @Test(arguments: TestControlPlane.available)
+    func racingClaimantsEachGetDifferentSessionsAndTogetherAll(_ engine: TestControlPlane) async throws {
+        let plane = try await engine.make()
+        let index = try await SessionIndex(backend: try plane.open().main)
+        let names = (0..<24).map { "call-\($0)" }
+        for name in names { try await index.record(Self.unfinished(name)) }
+        try await index.record(Self.unfinished("done", state: .sealed))
+        try await index.record(Self.unfinished("someone-elses", node: "alive"))
+        // Four sweepers, each on its own connection, claiming one at a time as `Sweeper` does.
+        let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+            for claimant in ["n1", "n2", "n3", "n4"] {
+                group.addTask {
+                    let own = try await SessionIndex(backend: try plane.open().main)
+                    var got: [String] = []
+                    while let claimed = try await own.claimUnfinished(of: ["lost"], for: claimant, now: 2_000, leaseMicroseconds: 30_000_000).first {
+                        #expect(claimed.from == "lost" && claimed.entry.node == claimant && claimed.entry.state == .orphaned)
+                        got.append(claimed.entry.journalPath)
+                    }
+                    return got
+                }
+            }
+            var all: [[String]] = []
+            for try await got in group { all.append(got) }
+            return all
+        }
+        let claimed = claims.flatMap { $0 }
+        #expect(claimed.count == names.count, "every session claimed once: \(claims)")
+        #expect(Set(claimed) == Set(names.map { "acme/2026-12-02/\($0).tdj" }))
+        let rows = try await index.all()
+        #expect(rows.first { $0.journalPath.hasSuffix("/done.tdj") }?.node == "lost", "a sealed session is not claimed")
+        #expect(rows.first { $0.journalPath.hasSuffix("/someone-elses.tdj") }?.node == "alive", "only the named nodes' sessions")
+        await plane.drop()
+    }
+
+    @Test(arguments: TestControlPlane.available)
+    func aLeaseHoldsUntilItLapsesUnlessRenewedAndItsHolderMayRetakeIt(_ engine: TestControlPlane) async throws {
+        let plane = try await engine.make()
+        let index = try await SessionIndex(backend: try plane.open().main)
+        try await index.record(Self.unfinished("call"))
+        let path = "acme/2026-12-02/call.tdj"
+        let first = try await index.claimUnfinished(of: ["lost"], for: "n1", now: 1_000_000, leaseMicroseconds: 10_000_000)
+        #expect(first.map(\.entry.journalPath) == [path])
+        #expect(try await index.lease(organization: "acme", journalPath: path) == 11_000_000)
+        // n1 dies while finishing it: n2 presumes n1 dead, but the lease holds until it lapses.
+        #expect(try await index.claimUnfinished(of: ["n1"], for: "n2", now: 5_000_000, leaseMicroseconds: 10_000_000).isEmpty)
+        // n1's heartbeat renews the lease while it lives.
+        #expect(try await index.renewLeases(of: "n1", until: 20_000_000) == 1)
+        #expect(try await index.claimUnfinished(of: ["n1"], for: "n2", now: 15_000_000, leaseMicroseconds: 10_000_000).isEmpty)
+        // n1 restarted within its lease finishes what it had claimed.
+        #expect(try await index.claimUnfinished(of: ["n1"], for: "n1", now: 16_000_000, leaseMicroseconds: 10_000_000).map(\.from) == ["n1"])
+        // Lapsed: n2 takes it.
+        let taken = try await index.claimUnfinished(of: ["n1"], for: "n2", now: 27_000_000, leaseMicroseconds: 10_000_000)
+        #expect(taken.map(\.from) == ["n1"])
+        #expect(try await index.renewLeases(of: "n1", until: 99_000_000) == 0, "n1 holds nothing now")
+        // Released when finished: not renewed, and the finished row is never claimed again.
+        try await index.releaseLease(organization: "acme", journalPath: path, holder: "n2")
+        #expect(try await index.lease(organization: "acme", journalPath: path) == nil)
+        #expect(try await index.renewLeases(of: "n2", until: 99_000_000) == 0)
+        var sealed = try #require(taken.first).entry
+        sealed.state = .sealed
+        try await index.record(sealed)
+        #expect(try await index.claimUnfinished(of: ["n2"], for: "n3", now: 99_000_000, leaseMicroseconds: 10_000_000).isEmpty)
         await plane.drop()
     }
 }
