@@ -126,14 +126,6 @@ public final class SessionIndex: Sendable {
             """, .text(organization), .text(sessionId)).map(Self.entry)
     }
 
-    /// Sessions of `node` in one of `states`, for a node finishing its own (or a sweeper, another's).
-    public func sessions(node: String, states: [SessionState]) async throws -> [SessionIndexEntry] {
-        guard !states.isEmpty else { return [] }
-        let marks = Array(repeating: "?", count: states.count).joined(separator: ", ")
-        return try await backend.query("SELECT \(Self.columns) FROM session_index WHERE node = ? AND state IN (\(marks)) ORDER BY organization, journal_path",
-                                       [.text(node)] + states.map { .text($0.rawValue) }).map(Self.entry)
-    }
-
     /// Replaces `node`'s rows with `entries`, in one transaction: what `index rebuild` does
     /// with the rows it recomputed from that node's journals.
     public func replace(node: String, with entries: [SessionIndexEntry]) async throws {
@@ -200,7 +192,7 @@ public final class SessionIndex: Sendable {
                                 .text(organization), .text(journalPath), .text(holder))
     }
 
-    /// When the lease on a session runs out (nil: none), for tests and `index list`'s readers.
+    /// When the lease on a session runs out (nil: none). Only tests read it; `index list` shows rows, not claims.
     public func lease(organization: String, journalPath: String) async throws -> Int64? {
         try await backend.queryOne("SELECT lease_until FROM session_index WHERE organization = ? AND journal_path = ?",
                                    .text(organization), .text(journalPath))?.optionalInteger("lease_until")
