@@ -110,6 +110,9 @@ public struct Sweeper: Sendable {
     public func sweep(clock: @Sendable () -> Int64 = wallClockMicroseconds) async throws -> [Finished] {
         let stale = Int64(orphanAfterSeconds * 1e6)
         let now = clock()
+        // Just back from an outage (ours or the control plane's), every heartbeat looks old: give
+        // the living nodes a full `orphanAfter` of reachable time to be heard from first.
+        guard let reachableSince = indexing.reachableSince, now - reachableSince > stale else { return [] }
         let dead = try await registry.nodes().filter { $0.name != indexing.node && $0.state != .stopped && now - $0.heartbeatAt > stale }
         var finished: [Finished] = []
         while let claimed = try await index.claimUnfinished(of: dead.map(\.name), for: indexing.node, now: clock(),

@@ -27,6 +27,9 @@ public final class NodeIndexing: SessionIndexing {
     private let logger: Logger
     private let startedAt = wallClockMicroseconds()
     private let spool = Mutex<[SessionIndexEntry]>([])
+    /// Since when this node's heartbeats have reached the control plane without a failure
+    /// (nil: the last one failed, or none was sent yet).
+    private let reachable = Mutex<Int64?>(nil)
     private let writing = AsyncLock()
     private let writer = WakeableTask()
 
@@ -107,13 +110,22 @@ public final class NodeIndexing: SessionIndexing {
     /// Registers this node's state and writes what was spooled; called every few seconds.
     public func heartbeat(sessions: Int, draining: Bool, address: String) async {
         do {
+            let now = wallClockMicroseconds()
             try await registry.heartbeat(NodeRecord(name: node, address: address, state: draining ? .draining : .serving,
-                                                    sessions: sessions, startedAt: startedAt, heartbeatAt: wallClockMicroseconds()))
+                                                    sessions: sessions, startedAt: startedAt, heartbeatAt: now))
+            reachable.withLock { $0 = $0 ?? now }
             writer.signal()
         } catch {
+            reachable.withLock { $0 = nil }
             logger.warning("control plane heartbeat failed", metadata: ["error": "\(error)", "spooled": "\(spooled)"])
         }
     }
+
+    /// Since when (microseconds) this node's heartbeats have reached the control plane without
+    /// a failure; nil while they fail. After an outage every node's heartbeat is old, so a
+    /// sweeper waits until it has itself been reachable for as long as it would let another
+    /// node go silent before presuming it dead.
+    public var reachableSince: Int64? { reachable.withLock { $0 } }
 
     /// Marks this node stopped (a clean exit).
     public func stopped(address: String) async {

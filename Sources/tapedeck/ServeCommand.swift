@@ -139,6 +139,25 @@ struct ServeCommand: AsyncParsableCommand {
         let metrics = ServerMetrics()
         metrics.bootstrapProcessWide()
         let live = LiveSessions()
+        // The node registry's heartbeat, from before the speech model loads and before this node
+        // finishes anything: a restarted node whose slow start let its heartbeat go stale would
+        // look dead, and another node would take the calls it is about to finish itself. It
+        // renews the leases on the sessions this node has claimed to finish, writes index rows
+        // spooled while the control plane was unreachable, and tells the registry when the node
+        // is draining.
+        let drain = NodeDrain()
+        let address = "\(host):\(port)"
+        let lease = Int64(orphanAfter * 1e6)
+        let heartbeat = Task {
+            while !Task.isCancelled {
+                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
+                do { try await sessionIndex.renewLeases(of: nodeName, until: wallClockMicroseconds() + lease) } catch {
+                    logger.warning("claims on sessions being finished not renewed", metadata: ["error": "\(error)"])
+                }
+                try? await Task.sleep(nanoseconds: 5_000_000_000)
+            }
+        }
+        defer { heartbeat.cancel() }
         let console = Console(keys: store, users: try await opened.users(),
                               live: live, settings: consoleSettings, logger: logger)
         var environment = SessionEnvironment.protocolOnly
@@ -155,22 +174,6 @@ struct ServeCommand: AsyncParsableCommand {
                                           projector: Projector(root: configuration.resultsDirectory), cache: nil, key: configuration.journalKey)
             derive = { journal in _ = try await regenerator.regenerate(journal) }
         }
-        // The node registry's heartbeat, from before this node finishes anything: it renews the
-        // leases on the sessions this node has claimed to finish, and writes index rows spooled
-        // while the control plane was unreachable. It tells the registry when the node is draining.
-        let drain = NodeDrain()
-        let address = "\(host):\(port)"
-        let lease = Int64(orphanAfter * 1e6)
-        let heartbeat = Task {
-            while !Task.isCancelled {
-                await index.heartbeat(sessions: live.count, draining: drain.isDraining, address: address)
-                do { try await sessionIndex.renewLeases(of: nodeName, until: wallClockMicroseconds() + lease) } catch {
-                    logger.warning("claims on sessions being finished not renewed", metadata: ["error": "\(error)"])
-                }
-                try? await Task.sleep(nanoseconds: 5_000_000_000)
-            }
-        }
-        defer { heartbeat.cancel() }
         // Sessions this node was serving when it last stopped without sealing them.
         let orphans = try await OrphanRecovery.run(index: sessionIndex, indexing: index,
                                                    journalRoot: configuration.journalDirectory, key: configuration.journalKey,
