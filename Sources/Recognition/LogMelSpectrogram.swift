@@ -68,7 +68,8 @@ public struct LogMelSpectrogram: Sendable {
     /// Features for one 30 s window: `melCount × 3000`, row-major (mel band, frame).
     /// Shorter input is padded with silence, longer input is cut (the caller splits long audio).
     /// With `frames` below 3000, only the window's first `frames` columns are computed (a fitted
-    /// encoder window): the same values as the full window's, since the columns left out hold
+    /// encoder window): the same values as the full window's up to float rounding (the BLAS may sum
+    /// in another order for fewer rows), since the columns left out hold
     /// only padding silence, which never sets the maximum the log is clamped to.
     public func features(_ samples: [Float], frames: Int = LogMelSpectrogram.windowFrames) -> [Float] {
         let frames = min(max(frames, 1), Self.windowFrames)

@@ -49,7 +49,10 @@ import Testing
         var worst: Float = 0
         // The last column's window reaches past the fitted audio's end (reflect padding).
         for m in 0..<80 { for f in 0..<299 { worst = max(worst, abs(fitted[m * 300 + f] - full[m * 3000 + f])) } }
-        #expect(worst == 0)
+        // Equal up to float rounding: exactly on OpenBLAS's Haswell and Cooperlake kernels, within
+        // about 2e-6 on its Zen ones, whose sums' order depends on the matrix's row count (seen on
+        // an AMD EPYC). Replay is unaffected: it runs the recorded window on the recorded kernels.
+        #expect(worst < 1e-5, "fitted columns differ from the full window's by \(worst)")
     }
 
     @Test func theTokenLimitGrowsWithTheUtteranceUpToWhispers() {
