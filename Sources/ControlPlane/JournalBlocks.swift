@@ -33,6 +33,64 @@ public final class JournalBlocks: Sendable {
             """, .text(organization), .text(journalPath), .integer(Int64(offset)), .blob(bytes))
     }
 
+    /// What `keepSealed` had to do to make the stored journal equal the sealed file.
+    public enum KeptSealed: Sendable, Equatable {
+        /// The stored bytes were the file already (its node shipped the footer's block).
+        case alreadyThere
+        /// The stored bytes were a prefix of the file; this many bytes were added after them.
+        case appended(bytes: Int)
+        /// The stored bytes were not a prefix (recovery cut shipped bytes, or nothing was shipped); the file replaced them.
+        case replaced(bytes: Int)
+    }
+
+    /// Makes the stored journal byte-identical to `file`, a journal sealed away from the node
+    /// that shipped it (recovery after a restart, or a sweeper finishing a lost node's call), in
+    /// one transaction: its tail is added after the stored prefix when that prefix is where the
+    /// file starts, and anything stored beyond the prefix (blocks after a gap, which could
+    /// otherwise join the file's end when read back) is dropped; otherwise the file replaces
+    /// what was stored. Large files go in as rows of at most `rowBytes`.
+    @discardableResult
+    public func keepSealed(organization: String, journalPath: String, file: [UInt8], rowBytes: Int = 1 << 20) async throws -> KeptSealed {
+        try await backend.transaction { db in
+            let rows = try await db.query("""
+                SELECT byte_offset, bytes FROM journal_block WHERE organization = ? AND journal_path = ? ORDER BY byte_offset
+                """, .text(organization), .text(journalPath))
+            var stored = 0
+            var isPrefix = true
+            var extra = false
+            for row in rows {
+                guard try row.integer("byte_offset") == Int64(stored) else { extra = true; break }
+                let bytes = try row.blob("bytes")
+                guard stored + bytes.count <= file.count, file[stored..<(stored + bytes.count)].elementsEqual(bytes) else {
+                    isPrefix = false
+                    break
+                }
+                stored += bytes.count
+            }
+            if isPrefix, stored == file.count, !extra { return .alreadyThere }
+            let from = isPrefix ? stored : 0
+            try await db.query("DELETE FROM journal_block WHERE organization = ? AND journal_path = ? AND byte_offset >= ?",
+                               .text(organization), .text(journalPath), .integer(Int64(from)))
+            var offset = from
+            while offset < file.count {
+                let end = min(file.count, offset + rowBytes)
+                try await db.query("INSERT INTO journal_block(organization, journal_path, byte_offset, bytes) VALUES (?, ?, ?, ?)",
+                                   .text(organization), .text(journalPath), .integer(Int64(offset)), .blob(Array(file[offset..<end])))
+                offset = end
+            }
+            return isPrefix ? .appended(bytes: file.count - from) : .replaced(bytes: file.count)
+        }
+    }
+
+    /// How many bytes of the journal are stored, without reading them (for a manifest written
+    /// from the index; a sealed journal's rows are contiguous).
+    public func storedLength(organization: String, journalPath: String) async throws -> Int64 {
+        let row = try await backend.queryOne("""
+            SELECT COALESCE(SUM(LENGTH(bytes)), 0) AS stored FROM journal_block WHERE organization = ? AND journal_path = ?
+            """, .text(organization), .text(journalPath))
+        return try row?.integer("stored") ?? 0
+    }
+
     /// The journal's bytes as far as they are contiguous from the start (a block missing in the
     /// middle ends it there: what follows could not be read anyway).
     public func contiguousBytes(organization: String, journalPath: String) async throws -> [UInt8] {

@@ -34,18 +34,26 @@ public final class NodeIndexing: SessionIndexing {
     private let writer = WakeableTask()
 
     private let csvs: SessionCSVs?
+    private let blocks: JournalBlocks?
+    /// Journals sealed by recovery here whose sealed bytes the control plane does not have yet.
+    private let sealedToKeep = Mutex<[URL]>([])
 
     /// With `csvs` (cluster mode), each projected session's two files are also kept in the
-    /// control plane, for export and downloads from any node.
+    /// control plane, for export and downloads from any node; with `blocks` (cluster mode), a
+    /// journal this node seals by recovery is kept there as sealed, as the ones its writer
+    /// sealed already are (block by block, through the shipper).
     public init(index: SessionIndex, registry: NodeRegistry, node: String, journalRoot: URL, resultsRoot: URL,
-                journalKey: JournalKey?, csvs: SessionCSVs? = nil, logger: Logger) {
+                journalKey: JournalKey?, csvs: SessionCSVs? = nil, blocks: JournalBlocks? = nil, logger: Logger) {
         (self.index, self.registry, self.node, self.journalRoot, self.resultsRoot) = (index, registry, node, journalRoot, resultsRoot)
-        (self.journalKey, self.csvs, self.logger) = (journalKey, csvs, logger)
+        (self.journalKey, self.csvs, self.blocks, self.logger) = (journalKey, csvs, blocks, logger)
         writer.start { [weak self] in await self?.flush() }
     }
 
     /// Index writes waiting for the control plane.
     public var spooled: Int { spool.withLock { $0.count } }
+
+    /// Journals sealed by recovery whose sealed bytes wait for the control plane.
+    public var sealedWaiting: Int { sealedToKeep.withLock { $0.count } }
 
     public func started(organization: String, sessionId: String, dialect: String, language: String?, journal: URL, startedAt: Int64) async {
         await write(SessionIndexEntry(
@@ -83,6 +91,9 @@ public final class NodeIndexing: SessionIndexing {
         var detail = "\(report.recordsKept) records kept"
         if report.bytesMoved > 0 { detail += ", \(report.bytesMoved) torn bytes moved aside" }
         if let refusal = report.refusal { detail += "; refused: \(refusal)" }
+        if report.refusal == nil, blocks != nil {
+            sealedToKeep.withLock { $0.append(journal) }
+        }
         if report.refusal == nil, let derive {
             do { try await derive(journal) } catch { detail += "; not derived: \(error)" }
         }
@@ -139,9 +150,25 @@ public final class NodeIndexing: SessionIndexing {
         writer.signal()
     }
 
-    /// Writes spooled rows in the order they were made, stopping at the first failure.
+    /// Writes what waits for the control plane (recovery-sealed journals, then spooled rows in
+    /// the order they were made), stopping at the first failure: the next heartbeat retries.
     public func flush() async {
         try? await writing.run {
+            while let blocks, let journal = sealedToKeep.withLock({ $0.first }) {
+                let path = SessionIndexProjection.relativePath(journal, under: journalRoot)
+                do {
+                    let file = try [UInt8](Data(contentsOf: journal))
+                    let organization = String(path.split(separator: "/").first ?? "")
+                    let kept = try await blocks.keepSealed(organization: organization, journalPath: path, file: file)
+                    logger.info("recovery-sealed journal kept in the control plane", metadata: ["journal": "\(path)", "change": "\(kept)"])
+                } catch let error as CocoaError where error.code == .fileReadNoSuchFile {
+                    logger.error("recovery-sealed journal vanished before the control plane got it", metadata: ["journal": "\(path)"])
+                } catch {
+                    logger.warning("recovery-sealed journal not yet in the control plane", metadata: ["journal": "\(path)", "error": "\(error)"])
+                    return
+                }
+                sealedToKeep.withLock { _ = $0.removeFirst() }
+            }
             while let next = spool.withLock({ $0.first }) {
                 do {
                     try await index.record(next)

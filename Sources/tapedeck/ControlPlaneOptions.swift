@@ -63,3 +63,60 @@ struct OpenControlPlane: Sendable {
         await backends.close()
     }
 }
+
+extension ControlPlaneOptions {
+    /// The control plane's databases alone, for commands that read the session index and
+    /// journals but never keys: no master key is needed, and none is created.
+    func backends(data: String) throws -> ControlPlaneBackends {
+        try ControlPlaneBackends.open(try location(data: data))
+    }
+}
+
+/// `--org` and `--session`: one session's journal read from the control plane instead of a
+/// file (any node's call, a lost node's too), for `replay` and `verify`.
+struct ControlPlaneSession: ParsableArguments {
+    @Option(help: "Read the journal of this organization's session from the control plane (with --session) instead of a file.") var org: String?
+    @Option(help: "The session id to read from the control plane (with --org).") var session: String?
+    @Option(help: "Which journal, when the organization has several for the session id (`tapedeck index list` shows journal paths).") var journalPath: String?
+    @Option(help: "Data directory (its SQLite control plane unless --control-plane names another).") var data = "data"
+    @OptionGroup var controlPlane: ControlPlaneOptions
+
+    var isRequested: Bool { org != nil || session != nil }
+
+    func validate(file: String?) throws {
+        if isRequested, org == nil || session == nil { throw ValidationError("--org and --session go together: they name one session in the control plane") }
+        if isRequested, file != nil { throw ValidationError("give a journal file or --org/--session, not both") }
+        if !isRequested, file == nil { throw ValidationError("give a journal file, or --org ORG --session ID to read it from the control plane") }
+        if journalPath != nil, !isRequested { throw ValidationError("--journal-path chooses among a session's journals in the control plane: give --org and --session too") }
+    }
+
+    /// The journal written to a new temporary folder (the caller removes it), and what it is.
+    func fetch() async throws -> (file: URL, fetched: JournalFetch.Fetched) {
+        guard let org, let session else { throw ValidationError("--org and --session name the session") }
+        let backends = try controlPlane.backends(data: data)
+        let fetched: JournalFetch.Fetched
+        do {
+            fetched = try await JournalFetch.fetch(index: try await SessionIndex(backend: backends.main),
+                                                   blocks: try await JournalBlocks(backend: backends.main),
+                                                   organization: org, sessionId: session, journalPath: journalPath)
+        } catch {
+            await backends.close()
+            throw (error as? JournalFetchError).map { ValidationError($0.description) } ?? error
+        }
+        await backends.close()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-fetched-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let file = folder.appendingPathComponent(URL(fileURLWithPath: fetched.entry.journalPath).lastPathComponent)
+        try Data(fetched.bytes).write(to: file)
+        return (file, fetched)
+    }
+
+    /// One line for standard error: which journal was read, and whether it is the sealed one the index names.
+    static func describe(_ fetched: JournalFetch.Fetched) -> String {
+        let entry = fetched.entry
+        let what = fetched.isTheIndexedJournal ? "the sealed journal, its SHA-256 as indexed"
+            : entry.journalSHA256 == nil ? "the bytes shipped so far: the session is not sealed yet"
+            : "NOT the sealed journal the index names (SHA-256 differs): the bytes its first node shipped before it was lost; node \(entry.node) holds the sealed file"
+        return "read \(entry.journalPath) from the control plane (\(fetched.bytes.count) bytes, \(entry.state.rawValue), node \(entry.node)): \(what)\n"
+    }
+}

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ControlPlane
 import Foundation
 import Journal
 
@@ -73,22 +74,45 @@ struct DumpCommand: ParsableCommand {
     }
 }
 
-struct VerifyCommand: ParsableCommand {
+struct VerifyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check journals: record CRCs, sequence, hash chain, footer and its HMAC.",
         discussion: """
             Exit 0 when every journal is sealed and intact; 1 when any is damaged, tampered or unsealed; \
             2 when a path does not exist or a folder holds no journal (nothing was checked there).
+
+            With --org and --session the journal is read from the control plane (any node's call, a lost \
+            node's too), and it must also be the sealed journal the session index names (the same SHA-256).
             """)
 
-    @Argument(help: "Journal files or directories to search for .tdj files.") var paths: [String]
+    @Argument(help: "Journal files or directories to search for .tdj files (or --org and --session).") var paths: [String] = []
+    @OptionGroup var source: ControlPlaneSession
     @OptionGroup var key: JournalKeyOptions
 
-    func run() throws {
+    func validate() throws {
+        try source.validate(file: paths.first)
+    }
+
+    func run() async throws {
         let journalKey = try key.load()
         var files: [URL] = []
         var missing = 0
+        var bad = Set<URL>()
+        // A journal read from the control plane is checked in a temporary file, named as the index names it.
+        var fetchedAs: [URL: String] = [:]
+        var fetchedFolder: URL?
+        defer { if let fetchedFolder { try? FileManager.default.removeItem(at: fetchedFolder) } }
+        if source.isRequested {
+            let (file, fetched) = try await source.fetch()
+            fetchedFolder = file.deletingLastPathComponent()
+            files.append(file)
+            fetchedAs[file] = "control plane: " + fetched.entry.journalPath
+            if !fetched.isTheIndexedJournal {
+                bad.insert(file)
+                print("NOT INDEXED \(fetched.entry.journalPath): " + ControlPlaneSession.describe(fetched).trimmingCharacters(in: .newlines))
+            }
+        }
         for path in paths {
             do {
                 files += try JournalLayout.journals(at: path)
@@ -97,13 +121,13 @@ struct VerifyCommand: ParsableCommand {
                 print("\(error.isNotFound ? "NOT FOUND" : "NO JOURNALS") \(error)")
             }
         }
-        var bad = 0
-        for url in files {
+        for file in files {
+            let named = fetchedAs[file] ?? file.path
             do {
-                let scan = try JournalReader.scan(url, key: journalKey)
+                let scan = try JournalReader.scan(file, key: journalKey)
                 if let damage = scan.damage {
-                    bad += 1
-                    print("DAMAGED  \(url.path): \(damage)")
+                    bad.insert(file)
+                    print("DAMAGED  \(named): \(damage)")
                     if damage.isMidFile {
                         print("         the damage is mid-file: `tapedeck recover` will not cut it without --cut-intact-blocks")
                     }
@@ -111,18 +135,18 @@ struct VerifyCommand: ParsableCommand {
                     var notes = "\(scan.recordCount) records, chain \(footer.chain.prefix(16))…"
                     if footer.hmac != nil { notes += journalKey == nil ? ", HMAC present (not checked: no key given)" : ", HMAC ok" }
                     if footer.recovered { notes += ", sealed by recovery" }
-                    print("OK       \(url.path): \(notes)")
+                    print("OK       \(named): \(notes)")
                 } else {
-                    bad += 1
-                    print("UNSEALED \(url.path): \(scan.recordCount) intact records but no footer; if its session is over, run `tapedeck recover --seal \(url.path)`")
+                    bad.insert(file)
+                    print("UNSEALED \(named): \(scan.recordCount) intact records but no footer" + (fetchedAs[file] == nil ? "; if its session is over, run `tapedeck recover --seal \(named)`" : ""))
                 }
             } catch {
-                bad += 1
-                print("DAMAGED  \(url.path): \(error)")
+                bad.insert(file)
+                print("DAMAGED  \(named): \(error)")
             }
         }
-        print("\(files.count - bad) ok, \(bad) not ok" + (missing > 0 ? ", \(missing) path\(missing == 1 ? "" : "s") without journals" : ""))
-        if bad > 0 { throw ExitCode(1) }
+        print("\(files.count - bad.count) ok, \(bad.count) not ok" + (missing > 0 ? ", \(missing) path\(missing == 1 ? "" : "s") without journals" : ""))
+        if !bad.isEmpty { throw ExitCode(1) }
         if missing > 0 { throw ExitCode(2) }
     }
 }

@@ -1,5 +1,6 @@
 import Analysis
 import ArgumentParser
+import ControlPlane
 import Foundation
 import Journal
 import Pipeline
@@ -17,6 +18,12 @@ struct RegenerateCommand: AsyncParsableCommand {
             tasks that list the folder at different moments (deploy/slurm/regenerate.sbatch). Each session is derived in \
             one of --jobs worker processes, so a journal that cannot be derived — even one that crashes the derivation — \
             is reported with its reason while the rest go on; the exit status is 1 when any failed.
+
+            With --from-control-plane the sessions are the finished ones the session index lists (every node's, \
+            a lost node's included; --org for one organization's), and --journal is a local mirror: each journal \
+            missing there is fetched from the control plane and written there once its SHA-256 is the index's; a \
+            file already there with another SHA-256 is never replaced (that session fails, with the reason). \
+            --write-manifest then freezes the index's list, and --manifest reads such a list.
             """)
 
     @Option(help: "Journal directory.") var journal = "journal"
@@ -31,6 +38,11 @@ struct RegenerateCommand: AsyncParsableCommand {
     @Option(help: "Transcript cache directory (default: <results>/.cache/transcripts).") var cache: String?
     @Flag(help: "Run speech recognition for every utterance, ignoring and not writing the cache.") var noCache = false
     @OptionGroup var key: JournalKeyOptions
+    @Flag(help: "Take the sessions from the control plane's session index and their journals from its copies (--journal is then a local mirror).")
+    var fromControlPlane = false
+    @Option(help: "With --from-control-plane: only this organization's sessions.") var org: String?
+    @Option(help: "Data directory (its SQLite control plane unless --control-plane names another), for --from-control-plane.") var data = "data"
+    @OptionGroup var controlPlane: ControlPlaneOptions
     @Flag(help: .hidden) var worker = false
 
     func validate() throws {
@@ -40,6 +52,7 @@ struct RegenerateCommand: AsyncParsableCommand {
         }
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1-64") }
         if let since, since.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil { throw ValidationError("--since takes yyyy-mm-dd") }
+        if org != nil, !fromControlPlane { throw ValidationError("--org chooses among the control plane's sessions: give --from-control-plane too") }
     }
 
     /// The supervisor: picks this shard's journals and hands them to worker processes (see
@@ -47,17 +60,21 @@ struct RegenerateCommand: AsyncParsableCommand {
     func run() async throws {
         if worker { return try await serveAsWorker() }
         let root = URL(fileURLWithPath: journal)
-        if let writeManifest { return try Self.write(BatchManifest.freeze(root: root, since: since), to: writeManifest) }
         let shard = try Shard(parsing: shard)
-        var entries = try manifest.map(Self.readManifest)?.entries ?? BatchManifest.freeze(root: root).entries
-        if let since { entries = entries.filter { ($0.path.split(separator: "/").dropFirst().first.map(String.init) ?? "") >= since } }
-        entries = entries.filter(shard.contains)
         let failures = Failures()
-        // A journal that is not as frozen fails alone, with the reason; the others are derived.
+        let entries: [BatchManifest.Entry]
         var files: [URL] = []
-        for entry in entries {
-            let file = root.appendingPathComponent(entry.path)
-            if let problem = BatchManifest.problem(with: entry, under: root) { failures.add("\(file.path): \(problem)") } else { files.append(file) }
+        if fromControlPlane {
+            guard let mirrored = try await mirrorFromControlPlane(root: root, shard: shard, failures: failures) else { return }
+            (entries, files) = mirrored
+        } else {
+            if let writeManifest { return try Self.write(BatchManifest.freeze(root: root, since: since), to: writeManifest) }
+            entries = try Self.selected(manifest.map(Self.readManifest)?.entries ?? BatchManifest.freeze(root: root).entries, since: since, shard: shard)
+            // A journal that is not as frozen fails alone, with the reason; the others are derived.
+            for entry in entries {
+                let file = root.appendingPathComponent(entry.path)
+                if let problem = BatchManifest.problem(with: entry, under: root) { failures.add("\(file.path): \(problem)") } else { files.append(file) }
+            }
         }
         let progress = Progress(total: files.count)
         let counts = Tally()
@@ -84,6 +101,68 @@ struct RegenerateCommand: AsyncParsableCommand {
         if !failed.isEmpty {
             FileHandle.standardError.write(Data("\(failed.count) of \(entries.count) sessions could not be regenerated (listed above); the others were written\n".utf8))
             throw ExitCode(1)
+        }
+    }
+
+    /// This task's share of `entries`, from day `since` on.
+    static func selected(_ entries: [BatchManifest.Entry], since: String?, shard: Shard) -> [BatchManifest.Entry] {
+        var entries = entries
+        if let since { entries = entries.filter { ($0.path.split(separator: "/").dropFirst().first.map(String.init) ?? "") >= since } }
+        return entries.filter(shard.contains)
+    }
+
+    /// This task's share of the finished sessions the control plane's index lists (or of those
+    /// the manifest froze), each journal put into the mirror folder `root` unless it is there
+    /// already: the entries taken and the files to derive; a session that cannot be mirrored
+    /// is a failure with its reason. With --write-manifest, writes the index's list and returns nil.
+    private func mirrorFromControlPlane(root: URL, shard: Shard, failures: Failures) async throws -> ([BatchManifest.Entry], [URL])? {
+        let backends = try controlPlane.backends(data: data)
+        do {
+            let index = try await SessionIndex(backend: backends.main)
+            let blocks = try await JournalBlocks(backend: backends.main)
+            let rows = try await ControlPlaneJournals.finished(index: index, organization: org, since: since)
+            if let writeManifest {
+                try Self.write(try await ControlPlaneJournals.manifest(of: rows, blocks: blocks), to: writeManifest)
+                await backends.close()
+                return nil
+            }
+            let byPath = Dictionary(rows.map { ($0.journalPath, $0) }, uniquingKeysWith: { first, _ in first })
+            let frozen = try manifest.map(Self.readManifest)
+            var entries = frozen?.entries ?? rows.map { BatchManifest.Entry(path: $0.journalPath, bytes: 0) }
+            if let org { entries = entries.filter { $0.organization == org } }
+            entries = Self.selected(entries, since: since, shard: shard)
+            var files: [URL] = []
+            var (fetched, fetchedBytes, present) = (0, 0, 0)
+            for (number, entry) in entries.enumerated() {
+                FileHandle.standardError.write(Data("\rjournals from the control plane: \(number + 1)/\(entries.count) ".utf8))
+                let file = root.appendingPathComponent(entry.path)
+                guard let row = byPath[entry.path] else {
+                    failures.add("\(entry.path): not a finished session in the control plane's index (`tapedeck index list` shows its state)")
+                    continue
+                }
+                do {
+                    switch try await ControlPlaneJournals.mirror(row, blocks: blocks, into: root) {
+                    case .alreadyThere: present += 1
+                    case .fetched(let bytes): (fetched, fetchedBytes) = (fetched + 1, fetchedBytes + bytes)
+                    }
+                } catch {
+                    failures.add("\(file.path): \(error)")
+                    continue
+                }
+                if frozen != nil, let problem = BatchManifest.problem(with: entry, under: root) {
+                    failures.add("\(file.path): \(problem)")
+                    continue
+                }
+                files.append(file)
+            }
+            let megabytes = String(format: "%.1f", Double(fetchedBytes) / 1e6)
+            FileHandle.standardError.write(Data(
+                "\n\(fetched) journals fetched from \(backends.main.displayName) (\(megabytes) MB) into \(root.path), \(present) already there\n".utf8))
+            await backends.close()
+            return (entries, files)
+        } catch {
+            await backends.close()
+            throw error
         }
     }
 

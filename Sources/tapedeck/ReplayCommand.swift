@@ -27,7 +27,8 @@ struct ReplayCommand: AsyncParsableCommand {
             version or model).
             """)
 
-    @Argument(help: "Journal file.") var file: String
+    @Argument(help: "Journal file (or --org and --session, to read it from the control plane).") var file: String?
+    @OptionGroup var source: ControlPlaneSession
     @Flag(help: "Re-derive replies and events and compare them with the journal.") var verify = false
     @Flag(help: "Print the timeline as JSON lines.") var json = false
     @Flag(help: "Only the verdict, no timeline.") var quiet = false
@@ -37,6 +38,16 @@ struct ReplayCommand: AsyncParsableCommand {
     @Flag(help: "Derive even when this machine cannot run the recorded kernels, and list every message that differs, with its largest numeric change.")
     var allowKernelChange = false
     @Flag(help: .hidden) var inProcess = false
+    /// The file the supervisor fetched from the control plane, for the child.
+    @Option(help: .hidden) var fetched: String?
+
+    func validate() throws {
+        if inProcess, fetched != nil { return }
+        try source.validate(file: file)
+    }
+
+    /// The journal replayed: the file given, or the one fetched from the control plane.
+    private var path: String { fetched ?? file ?? "" }
 
     /// Exit status for a journal that could not be replayed (distinct from 1, "different").
     static let cannotReplay: Int32 = 2
@@ -44,13 +55,21 @@ struct ReplayCommand: AsyncParsableCommand {
     static let cannotReproduce: Int32 = 3
 
     func run() async throws {
-        guard inProcess else { return try superviseChild() }
+        guard inProcess else {
+            guard source.isRequested else { return try superviseChild() }
+            let (file, fetched) = try await source.fetch()
+            defer { try? FileManager.default.removeItem(at: file.deletingLastPathComponent()) }
+            FileHandle.standardError.write(Data(ControlPlaneSession.describe(fetched).utf8))
+            var child = self
+            child.fetched = file.path
+            return try child.superviseChild()
+        }
         do {
             try await replay()
         } catch let exit as ExitCode {
             throw exit
         } catch {
-            FileHandle.standardError.write(Data("cannot replay \(file): \(error)\n".utf8))
+            FileHandle.standardError.write(Data("cannot replay \(path): \(error)\n".utf8))
             throw ExitCode(Self.cannotReplay)
         }
     }
@@ -60,7 +79,7 @@ struct ReplayCommand: AsyncParsableCommand {
     private func superviseChild() throws {
         let child = Process()
         child.executableURL = WorkerProcesses.currentExecutable()
-        child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--in-process"]
+        child.arguments = Array(CommandLine.arguments.dropFirst()) + ["--in-process"] + (fetched.map { ["--fetched", $0] } ?? [])
         child.environment = try kernelEnvironment()
         try child.run()
         child.waitUntilExit()
@@ -68,7 +87,7 @@ struct ReplayCommand: AsyncParsableCommand {
         case .exit:
             if child.terminationStatus != 0 { throw ExitCode(child.terminationStatus) }
         default:
-            FileHandle.standardError.write(Data("cannot replay \(file): \(WorkerProcesses.describeDeath(child))\n".utf8))
+            FileHandle.standardError.write(Data("cannot replay \(path): \(WorkerProcesses.describeDeath(child))\n".utf8))
             throw ExitCode(Self.cannotReplay)
         }
     }
@@ -82,7 +101,7 @@ struct ReplayCommand: AsyncParsableCommand {
         environment["TAPEDECK_BLAS_REEXEC"] = nil
         // No key file is no key (nil), not a failure; a key that cannot be read is the child's to report.
         let journalKey = (try? key.load()) ?? nil
-        guard let header = try? SessionHeader.read(from: URL(fileURLWithPath: file), key: journalKey),
+        guard let header = try? SessionHeader.read(from: URL(fileURLWithPath: path), key: journalKey),
               header.components["engine.model"] != nil || engine.model != nil else { return environment }
         guard let recorded = NumericEnvironment(recorded: header.components) else {
             FileHandle.standardError.write(Data("note: the journal does not record its numeric kernels (written before they were); deriving on this machine's\n".utf8))
@@ -105,7 +124,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func cannotReproduceHere(_ obstacles: [String]) -> ExitCode {
-        let lines = ["cannot reproduce here: \(file) was derived on numeric kernels this machine cannot run as recorded"]
+        let lines = ["cannot reproduce here: \(path) was derived on numeric kernels this machine cannot run as recorded"]
             + obstacles.map { "  \($0)" }
             + ["  (this is not a difference in the journal; --allow-kernel-change derives anyway and lists what differs)"]
         // On stdout with the other verdicts: an auditor's script reads one place.
@@ -114,7 +133,7 @@ struct ReplayCommand: AsyncParsableCommand {
     }
 
     private func replay() async throws {
-        let url = URL(fileURLWithPath: file)
+        let url = URL(fileURLWithPath: path)
         let journalKey = try key.load()
         let header = try SessionHeader.read(from: url, key: journalKey)
         FaultInjection.trapIfRequested(sessionId: header.sessionId)

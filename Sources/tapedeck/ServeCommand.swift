@@ -121,9 +121,12 @@ struct ServeCommand: AsyncParsableCommand {
         // Opened once: each store migrates its tables when it is opened.
         let sessionIndex = try await opened.sessionIndex()
         let registry = try await opened.nodes()
+        // A cluster keeps each journal in the control plane too: block by block as it is written
+        // (the shipper, below), and whole once this node seals one by recovery.
+        let blocks = location.isShared ? try await JournalBlocks(backend: opened.backends.main) : nil
         let index = NodeIndexing(index: sessionIndex, registry: registry, node: nodeName,
                                  journalRoot: configuration.journalDirectory, resultsRoot: configuration.resultsDirectory,
-                                 journalKey: configuration.journalKey, csvs: csvs, logger: logger)
+                                 journalKey: configuration.journalKey, csvs: csvs, blocks: blocks, logger: logger)
         logger.notice("control plane ready", metadata: ["control-plane": "\(location.displayName)", "node": "\(nodeName)"])
         if try await store.list().allSatisfy({ $0.revokedAt != nil }) {
             logger.notice("no active API keys yet: create one with `tapedeck keys create --org NAME --data \(data)`")
@@ -181,12 +184,11 @@ struct ServeCommand: AsyncParsableCommand {
         if !orphans.isEmpty {
             logger.notice("finished sessions left open by the last run", metadata: ["sessions": "\(orphans.count)"])
         }
-        // A cluster keeps each journal in the control plane too, block by block, and every node
-        // sweeps for the sessions of nodes that stopped heartbeating.
+        // In a cluster every node ships its journals' blocks as they are written, and sweeps for
+        // the sessions of nodes that stopped heartbeating.
         var shipper: BlockShipper?
         var sweeper: Sweeper?
-        if location.isShared {
-            let blocks = try await JournalBlocks(backend: opened.backends.main)
+        if let blocks {
             shipper = BlockShipper(blocks: blocks, journalRoot: configuration.journalDirectory, logger: logger)
             sweeper = Sweeper(index: sessionIndex, registry: registry, blocks: blocks, indexing: index,
                               journalRoot: configuration.journalDirectory, key: configuration.journalKey,

@@ -34,7 +34,8 @@ import Pipeline
     /// 500 ms frames of silence, transport closed, sealed. `onWritten` sees each byte range as a
     /// cluster node ships it.
     static func writeJournal(root: URL, id: String, dialect: String = "seed", negotiated: String = "{}", messages: [String], frames: Int = 2,
-                             frameBytes: Int = 16000, policy: SyncPolicy = .default, onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws -> URL {
+                             frameBytes: Int = 16000, policy: SyncPolicy = .default, sealed: Bool = true,
+                             onWritten: (@Sendable (_ offset: Int, _ bytes: [UInt8]) -> Void)? = nil) throws -> URL {
         let url = root.appendingPathComponent("acme/2026-11-28/\(id).tdj")
         let facts = ConnectionFacts(organization: "acme", keyId: "k1", dialect: dialect, headers: [:], query: [:], path: "/v1/stream")
         let header = SessionHeader(server: "test", facts: facts, sessionId: id, negotiated: negotiated, components: [:])
@@ -49,6 +50,8 @@ import Pipeline
             t += 500_000
             try writer.append(.inboundBinary, receivedAt: t, payload: [UInt8](repeating: 0, count: frameBytes))
         }
+        // Unsealed: as a node killed mid-call leaves it (with `.always`, every record is on disk).
+        guard sealed else { return url }
         try writer.append(.transportClosed, receivedAt: t, payload: Array(#"{"reason":"client closed"}"#.utf8))
         try writer.close(receivedAt: t)
         return url
