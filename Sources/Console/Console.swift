@@ -26,6 +26,10 @@ public struct Console: Sendable {
         /// The cluster's copy of every session's CSVs: downloads and range exports of calls
         /// another node took (nil on one node, where the results folder has them all).
         public var csvs: SessionCSVs?
+        /// The cluster's session index and journal copies: the journal state and audio of a
+        /// call whose journal is on another node.
+        public var sessionIndex: SessionIndex?
+        public var journalBlocks: JournalBlocks?
         public init() {}
     }
 

@@ -1,17 +1,28 @@
+import ControlPlane
 import Foundation
 import Journal
 import Pipeline
 
 /// Ended calls, read from the CSV files the server writes when a session ends
-/// (`results/<org>/<day>/<name>.csv` and `.utterances.csv`, docs/pipeline.md). Every lookup
-/// takes the organization, and every path is built through `SessionFileName`, which refuses a
-/// day or name that is not a plain path component: a URL can name only its own organization's
-/// files, and never a path outside them.
+/// (`results/<org>/<day>/<name>.csv` and `.utterances.csv`, docs/pipeline.md), and in a cluster
+/// from the control plane's copy of every node's files too, so any node's console shows every
+/// call. Every lookup takes the organization, and every path is built through
+/// `SessionFileName`, which refuses a day or name that is not a plain path component: a URL can
+/// name only its own organization's files, and never a path outside them.
 struct History: Sendable {
     let root: URL
     /// The journal root and key, for the call page's verification state (none shown without them).
     var journals: URL?
     var key: JournalKey?
+    /// The cluster's stores (nil on one node, whose folders have every call).
+    var cluster: Cluster?
+
+    struct Cluster: Sendable {
+        var csvs: SessionCSVs
+        /// For the journal state and audio of a call whose journal is on another node.
+        var index: SessionIndex?
+        var blocks: JournalBlocks?
+    }
 
     struct Entry: Sendable {
         var file: SessionFileName
@@ -25,23 +36,36 @@ struct History: Sendable {
     }
 
     /// The organization's days with calls, newest first.
-    func days(organization: String) -> [String] {
+    func days(organization: String) async throws -> [String] {
         guard (try? SessionFileName(organization: organization, day: "2000-01-01", name: "x")) != nil else { return [] }
         let folder = root.appendingPathComponent(organization, isDirectory: true)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return names.filter { (try? SessionFileName(organization: organization, day: $0, name: "x")) != nil }.sorted(by: >)
+        var days = Set(((try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [])
+            .filter { (try? SessionFileName(organization: organization, day: $0, name: "x")) != nil })
+        if let cluster { days.formUnion(try await cluster.csvs.days(organization: organization)) }
+        return days.sorted(by: >)
     }
 
     /// The calls of one day, in start order; `matching` keeps those whose transcript contains it
     /// (case- and diacritic-insensitive).
-    func calls(organization: String, day: String, matching query: String? = nil) -> [Entry] {
+    func calls(organization: String, day: String, matching query: String? = nil) async throws -> [Entry] {
         guard let probe = try? SessionFileName(organization: organization, day: day, name: "x") else { return [] }
+        var rows: [String: SessionRow] = [:]
+        if let cluster {
+            for stored in try await cluster.csvs.sessionFiles(organization: organization, from: day, to: day) {
+                if let row = Self.sessionRow(stored.session, organization: organization) { rows[stored.name] = row }
+            }
+        }
+        // This node's own files: all of them on one node; in a cluster, any whose copy did not reach the control plane.
         let folder = Projector(root: root).sessionURL(probe).deletingLastPathComponent()
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        var entries: [Entry] = []
-        for name in names where name.hasSuffix(".csv") && !name.hasSuffix(".utterances.csv") && !name.hasPrefix(".") {
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        where name.hasSuffix(".csv") && !name.hasSuffix(".utterances.csv") && !name.hasPrefix(".") && rows[String(name.dropLast(4))] == nil {
             guard let file = try? SessionFileName(organization: organization, day: day, name: String(name.dropLast(4))),
-                  let row = sessionRow(file) else { continue }
+                  let row = localSessionRow(file) else { continue }
+            rows[file.name] = row
+        }
+        var entries: [Entry] = []
+        for (name, row) in rows {
+            guard let file = try? SessionFileName(organization: organization, day: day, name: name) else { continue }
             if let query, !query.isEmpty,
                row.transcript.range(of: query, options: [.caseInsensitive, .diacriticInsensitive]) == nil { continue }
             entries.append(Entry(file: file, row: row))
@@ -49,11 +73,12 @@ struct History: Sendable {
         return entries.sorted { ($0.row.start, $0.file.name) < ($1.row.start, $1.file.name) }
     }
 
-    func call(organization: String, day: String, name: String) -> Call? {
-        guard let file = try? SessionFileName(organization: organization, day: day, name: name), let row = sessionRow(file) else { return nil }
+    func call(organization: String, day: String, name: String) async throws -> Call? {
+        guard let file = try? SessionFileName(organization: organization, day: day, name: name),
+              let files = try await csvFiles(file),
+              let row = Self.sessionRow(files.session, organization: organization) else { return nil }
         var utterances: [UtteranceRow] = []
-        if let text = try? String(contentsOf: Projector(root: root).utterancesURL(file), encoding: .utf8),
-           let rows = try? CSV.parse(text), rows.first == UtteranceRow.columns {
+        if let rows = try? CSV.parse(String(decoding: files.utterances, as: UTF8.self)), rows.first == UtteranceRow.columns {
             for fields in rows.dropFirst() where fields.count == UtteranceRow.columns.count {
                 utterances.append(UtteranceRow(start: fields[0], end: fields[1], speaker: fields[2], language: fields[3],
                                                text: fields[4], sentiment: fields[5]))
@@ -62,11 +87,30 @@ struct History: Sendable {
         return Call(file: file, row: row, utterances: utterances)
     }
 
+    /// The call's two files as written: this node's, else the control plane's copy.
+    private func csvFiles(_ file: SessionFileName) async throws -> (session: [UInt8], utterances: [UInt8])? {
+        let projector = Projector(root: root)
+        if let session = try? Data(contentsOf: projector.sessionURL(file)) {
+            return ([UInt8](session), [UInt8]((try? Data(contentsOf: projector.utterancesURL(file))) ?? Data()))
+        }
+        return try await cluster?.csvs.get(organization: file.organization, day: file.day, name: file.name)
+    }
+
     /// What `tapedeck verify` would say of the call's journal: `sealed` (intact, footer and, with
-    /// a key, its HMAC checked), `unsealed`, `damaged`, or `missing`, with a line of detail.
-    func verification(_ file: SessionFileName) -> (state: String, detail: String)? {
+    /// a key, its HMAC checked), `unsealed`, `damaged`, or `missing`, with a line of detail. A
+    /// journal another node of the cluster holds is described from its index row.
+    func verification(_ file: SessionFileName) async -> (state: String, detail: String)? {
         guard let url = journalURL(file) else { return nil }
-        guard FileManager.default.fileExists(atPath: url.path) else { return ("missing", "no journal of this call on this server") }
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            if let index = cluster?.index,
+               let row = try? await index.entry(organization: file.organization, journalPath: Self.journalPath(file)) {
+                var detail = "on node \(row.node), as indexed"
+                if let sha = row.journalSHA256 { detail += "; SHA-256 \(sha.prefix(16))…" }
+                if cluster?.blocks != nil { detail += "; a copy is in the control plane" }
+                return (row.verification, detail)
+            }
+            return ("missing", "no journal of this call on this server")
+        }
         do {
             let scan = try JournalReader.scan(url, key: key)
             if let damage = scan.damage { return ("damaged", "\(damage)") }
@@ -80,33 +124,51 @@ struct History: Sendable {
         }
     }
 
-    /// The call's audio as WAV, rendered from its journal (nil without one).
-    func audio(organization: String, day: String, name: String) -> [UInt8]? {
+    /// The call's audio as WAV, rendered from its journal: this node's file, or the control
+    /// plane's copy (nil without either).
+    func audio(organization: String, day: String, name: String) async throws -> [UInt8]? {
         guard let file = try? SessionFileName(organization: organization, day: day, name: name),
-              sessionRow(file) != nil, let url = journalURL(file), FileManager.default.fileExists(atPath: url.path) else { return nil }
-        return try? JournalAudio.wav(journal: url, key: key, organization: organization)
+              try await csvFiles(file) != nil, let url = journalURL(file) else { return nil }
+        if FileManager.default.fileExists(atPath: url.path) {
+            return try? JournalAudio.wav(journal: url, key: key, organization: organization)
+        }
+        guard let blocks = cluster?.blocks else { return nil }
+        let bytes = try await blocks.contiguousBytes(organization: organization, journalPath: Self.journalPath(file))
+        guard !bytes.isEmpty else { return nil }
+        // The renderer reads a file: a private temporary one, removed at once.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-audio-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let copy = folder.appendingPathComponent("\(file.name).\(JournalLayout.fileExtension)")
+        try Data(bytes).write(to: copy)
+        return try? JournalAudio.wav(journal: copy, key: key, organization: organization)
     }
 
     func journalURL(_ file: SessionFileName) -> URL? {
-        journals.map {
-            $0.appendingPathComponent(file.organization, isDirectory: true).appendingPathComponent(file.day, isDirectory: true)
-                .appendingPathComponent("\(file.name).\(JournalLayout.fileExtension)")
-        }
+        journals.map { $0.appendingPathComponent(Self.journalPath(file)) }
     }
 
-    /// The bytes of one of the call's two CSV files, as written.
+    /// The journal's path under a journal root, as the session index names it.
+    static func journalPath(_ file: SessionFileName) -> String {
+        "\(file.organization)/\(file.day)/\(file.name).\(JournalLayout.fileExtension)"
+    }
+
+    /// The bytes of one of the call's two CSV files, as written, from this node's folder.
     func csv(organization: String, day: String, name: String, utterances: Bool) -> Data? {
         guard let file = try? SessionFileName(organization: organization, day: day, name: name) else { return nil }
         let projector = Projector(root: root)
         return try? Data(contentsOf: utterances ? projector.utterancesURL(file) : projector.sessionURL(file))
     }
 
-    private func sessionRow(_ file: SessionFileName) -> SessionRow? {
-        guard let text = try? String(contentsOf: Projector(root: root).sessionURL(file), encoding: .utf8),
-              let rows = try? CSV.parse(text), rows.count >= 2, rows[0] == SessionRow.columns,
-              let row = try? SessionRow(fields: rows[1]),
-              // The file's own organization must be the one asked for, whatever folder it sits in.
-              row.organization == file.organization else { return nil }
+    private func localSessionRow(_ file: SessionFileName) -> SessionRow? {
+        (try? Data(contentsOf: Projector(root: root).sessionURL(file))).flatMap { Self.sessionRow([UInt8]($0), organization: file.organization) }
+    }
+
+    /// A session file's row; nil unless it is one, of `organization` (the file's own
+    /// organization must be the one asked for, wherever it was kept).
+    static func sessionRow(_ bytes: [UInt8], organization: String) -> SessionRow? {
+        guard let rows = try? CSV.parse(String(decoding: bytes, as: UTF8.self)), rows.count >= 2, rows[0] == SessionRow.columns,
+              let row = try? SessionRow(fields: rows[1]), row.organization == organization else { return nil }
         return row
     }
 }

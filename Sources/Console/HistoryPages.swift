@@ -16,22 +16,22 @@ extension Console {
         let console = self
         router.get("/console/orgs/:org/history") { request, context in
             try await console.scoped(request, context) { session in
-                console.historyList(session, query: request.uri.queryParameters["q"].map { String($0) })
+                try await console.historyList(session, query: request.uri.queryParameters["q"].map { String($0) })
             }
         }
         router.get("/console/orgs/:org/history/:day/:name") { request, context in
             try await console.scoped(request, context) { session in
                 guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
-                      let call = history.call(organization: session.user.organization, day: day, name: name) else {
+                      let call = try await history.call(organization: session.user.organization, day: day, name: name) else {
                     return console.notFound(session)
                 }
-                return console.callHistoryPage(session, call)
+                return await console.callHistoryPage(session, call)
             }
         }
         router.get("/console/orgs/:org/history/:day/:name/audio.wav") { request, context in
             try await console.scoped(request, context) { session in
                 guard let history = console.history, let day = context.parameters.get("day"), let name = context.parameters.get("name"),
-                      let wav = history.audio(organization: session.user.organization, day: day, name: name) else {
+                      let wav = try await history.audio(organization: session.user.organization, day: day, name: name) else {
                     return console.notFound(session)
                 }
                 console.audit("played audio", session, metadata: ["call": "\(day)/\(name)"])
@@ -108,16 +108,19 @@ extension Console {
     }
 
     var history: History? {
-        settings.resultsDirectory.map { History(root: $0, journals: settings.journalDirectory, key: settings.journalKey) }
+        settings.resultsDirectory.map {
+            History(root: $0, journals: settings.journalDirectory, key: settings.journalKey,
+                    cluster: settings.csvs.map { History.Cluster(csvs: $0, index: settings.sessionIndex, blocks: settings.journalBlocks) })
+        }
     }
 
-    func historyList(_ session: ConsoleSession, query: String?) -> Response {
+    func historyList(_ session: ConsoleSession, query: String?) async throws -> Response {
         let organization = session.user.organization
         let query = query?.trimmingCharacters(in: .whitespaces)
         var days: [[String: Any]] = []
         var total = 0
-        for day in (history?.days(organization: organization) ?? []).prefix(Self.historyDays) {
-            let calls = history?.calls(organization: organization, day: day, matching: query) ?? []
+        for day in (try await history?.days(organization: organization) ?? []).prefix(Self.historyDays) {
+            let calls = try await history?.calls(organization: organization, day: day, matching: query) ?? []
             guard !calls.isEmpty else { continue }
             total += calls.count
             days.append(["day": day, "count": calls.count, "calls": calls.map { entry in
@@ -133,10 +136,10 @@ extension Console {
         return Self.html(Pages.render("history", title: "History", values, session: session), status: .ok)
     }
 
-    func callHistoryPage(_ session: ConsoleSession, _ call: History.Call) -> Response {
+    func callHistoryPage(_ session: ConsoleSession, _ call: History.Call) async -> Response {
         let row = call.row
         let analysis = AnalysisView(json: row.analysisJSON)
-        let verification = history?.verification(call.file)
+        let verification = await history?.verification(call.file)
         let base = "/console/orgs/\(call.file.organization)/history/\(call.file.day)/\(call.file.name)"
         let values: [String: Any] = [
             "sessionId": row.sessionId, "dialect": row.dialect, "start": row.start, "end": row.end,

@@ -40,6 +40,11 @@ public final class SessionCSVs: Sendable {
         return (try row.blob("session_csv"), try row.blob("utterances_csv"))
     }
 
+    /// The organization's days with sessions, in no particular order.
+    public func days(organization: String) async throws -> [String] {
+        try await backend.query("SELECT DISTINCT day FROM session_csv WHERE organization = ?", .text(organization)).map { try $0.text("day") }
+    }
+
     /// The organization's session files of days `from...to` (yyyy-mm-dd), in the order a results
     /// folder lists them (day, then name), so a merged export has the same bytes either way.
     public func sessionFiles(organization: String, from: String, to: String) async throws -> [(day: String, name: String, session: [UInt8])] {

@@ -126,6 +126,12 @@ public final class SessionIndex: Sendable {
             """, .text(organization), .text(sessionId)).map(Self.entry)
     }
 
+    /// One organization's row for a journal, if the index has it.
+    public func entry(organization: String, journalPath: String) async throws -> SessionIndexEntry? {
+        try await backend.queryOne("SELECT \(Self.columns) FROM session_index WHERE organization = ? AND journal_path = ?",
+                                   .text(organization), .text(journalPath)).map(Self.entry)
+    }
+
     /// Replaces `node`'s rows with `entries`, in one transaction: what `index rebuild` does
     /// with the rows it recomputed from that node's journals.
     public func replace(node: String, with entries: [SessionIndexEntry]) async throws {

@@ -138,6 +138,7 @@ struct ServeCommand: AsyncParsableCommand {
         consoleSettings.journalDirectory = configuration.journalDirectory
         consoleSettings.journalKey = configuration.journalKey
         consoleSettings.csvs = csvs
+        if location.isShared { (consoleSettings.sessionIndex, consoleSettings.journalBlocks) = (sessionIndex, blocks) }
         // Before any journal is written: the journal's fsync timer reads the process-wide system once.
         let metrics = ServerMetrics()
         metrics.bootstrapProcessWide()

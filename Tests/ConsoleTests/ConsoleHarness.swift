@@ -22,7 +22,8 @@ final class ConsoleHarness: @unchecked Sendable {
     let peerAddress = NIOLockedValueBox("198.51.100.7")
     static let password = "correct horse battery"
 
-    init(tls: Bool = false, live: LiveSessions = LiveSessions(), csvs: SessionCSVs? = nil) async throws {
+    init(tls: Bool = false, live: LiveSessions = LiveSessions(), csvs: SessionCSVs? = nil, index: SessionIndex? = nil,
+         blocks: JournalBlocks? = nil) async throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-console-\(UUID().uuidString)")
         keys = try await KeyStore.open(dataDirectory: directory)
         users = try await UserStore.open(dataDirectory: directory)
@@ -31,6 +32,7 @@ final class ConsoleHarness: @unchecked Sendable {
         settings.resultsDirectory = directory.appendingPathComponent("results")
         settings.journalDirectory = directory.appendingPathComponent("journal")
         settings.csvs = csvs
+        (settings.sessionIndex, settings.journalBlocks) = (index, blocks)
         let clock = self.clock
         // Cost 4, the minimum: the tests check behaviour, not bcrypt's slowness.
         console = Console(keys: keys, users: users, passwords: Passwords(cost: 4),
@@ -58,6 +60,8 @@ struct Page {
     var status: HTTPResponse.Status
     var headers: HTTPFields
     var body: String
+    /// The body's bytes as sent (a WAV, say, which `body` would mangle).
+    var bytes: [UInt8] = []
     var location: String? { headers[.location] }
     var setCookies: [String] { headers[values: .setCookie] }
     var json: [String: String] {
@@ -114,7 +118,8 @@ final class Browser: @unchecked Sendable {
             let name = String(pair[0]), value = pair.count > 1 ? String(pair[1]) : ""
             if cookie.contains("Max-Age=0") || value.isEmpty { cookies[name] = nil } else { cookies[name] = value }
         }
-        return Page(status: response.status, headers: response.headers, body: collector.text)
+        return Page(status: response.status, headers: response.headers, body: collector.text,
+                    bytes: Array(buffer: collector.bytes))
     }
 
     /// Loads the login page and signs in with the form's own token.
