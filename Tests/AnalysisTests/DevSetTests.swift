@@ -37,14 +37,25 @@ import Testing
         }
     }
 
+    static let bar: [String: Double] = ["sentiment": 0.75, "emotion": 0.6, "issues": 0.75, "repeated": 0.75, "mentions": 0.95, "agent": 0.75, "status": 0.75]
+
     // The held-out set (devset/heldout.py: its own call skeletons and phrasing, never tuned on) at issue 13's bar.
     @Test func heldOutSetMeetsTheBar() throws {
-        let bar: [String: Double] = ["sentiment": 0.75, "emotion": 0.6, "issues": 0.75, "repeated": 0.75, "mentions": 0.95, "agent": 0.75, "status": 0.75]
         let calls = try Fixtures.heldout()
         #expect(calls.count >= 200 && calls.allSatisfy { $0.split == "check" })
         for lang in ["en", "tr"] {
             let report = GoldEvaluation.evaluate(calls.filter { $0.language == lang }, analyzer: analyzer)
-            for s in report.fields { #expect(s.accuracy >= bar[s.field]!, "held-out \(lang) \(s.field) \(s.correct)/\(s.total)") }
+            for s in report.fields { #expect(s.accuracy >= Self.bar[s.field]!, "held-out \(lang) \(s.field) \(s.correct)/\(s.total)") }
+        }
+    }
+
+    // The fresh set at the same bar, since analysis-2.3.0 meets it there (its lowest: sentiment 0.76 TR, 0.77 EN):
+    // a rule change that costs an untuned set its bar fails here, whatever it gains elsewhere.
+    @Test func freshSetMeetsTheBar() throws {
+        let calls = try Fixtures.fresh()
+        for lang in ["en", "tr"] {
+            let report = GoldEvaluation.evaluate(calls.filter { $0.language == lang }, analyzer: analyzer)
+            for s in report.fields { #expect(s.accuracy >= Self.bar[s.field]!, "fresh \(lang) \(s.field) \(s.correct)/\(s.total)") }
         }
     }
 
