@@ -91,6 +91,19 @@ public final class JournalBlocks: Sendable {
         return try row?.integer("stored") ?? 0
     }
 
+    /// Deletes the journal's stored bytes (retention: the node that sealed it, and any mirror,
+    /// keep their files); returns how many bytes were stored.
+    @discardableResult
+    public func remove(organization: String, journalPath: String) async throws -> Int64 {
+        try await backend.transaction { db in
+            let row = try await db.queryOne("""
+                SELECT COALESCE(SUM(LENGTH(bytes)), 0) AS stored FROM journal_block WHERE organization = ? AND journal_path = ?
+                """, .text(organization), .text(journalPath))
+            try await db.query("DELETE FROM journal_block WHERE organization = ? AND journal_path = ?", .text(organization), .text(journalPath))
+            return try row?.integer("stored") ?? 0
+        }
+    }
+
     /// The journal's bytes as far as they are contiguous from the start (a block missing in the
     /// middle ends it there: what follows could not be read anyway).
     public func contiguousBytes(organization: String, journalPath: String) async throws -> [UInt8] {

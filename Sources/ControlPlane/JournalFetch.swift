@@ -17,7 +17,7 @@ public enum JournalFetchError: Error, Equatable, CustomStringConvertible {
         case let .noSuchJournal(org, path):
             "organization \(org) has no journal \(path) in the session index"
         case let .noBlocks(path):
-            "the control plane holds no bytes of \(path): its node did not ship journal blocks (only nodes on a shared PostgreSQL control plane do); read it from that node's journal folder"
+            "the control plane holds no bytes of \(path): its node did not ship journal blocks (only nodes on a shared PostgreSQL control plane do), or they were pruned (`tapedeck index prune-journals`); read it from that node's journal folder"
         }
     }
 }

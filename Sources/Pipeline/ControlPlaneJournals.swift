@@ -18,7 +18,7 @@ public enum JournalMirrorError: Error, Equatable, CustomStringConvertible {
         case let .unsafePath(path):
             "the session index names \(path), which is not org/yyyy-mm-dd/session.tdj: refused"
         case let .noBlocks(path):
-            "the control plane holds no bytes of \(path): its node did not ship journal blocks (only nodes on a shared PostgreSQL control plane do); read it from that node's journal folder"
+            "the control plane holds no bytes of \(path): its node did not ship journal blocks (only nodes on a shared PostgreSQL control plane do), or they were pruned; read it from that node's journal folder"
         case let .notTheIndexedJournal(path, bytes, sha, indexed):
             "the control plane's \(bytes) bytes of \(path) have SHA-256 \(sha), not the \(indexed) the index names: not derived (the sealed file is on the node that sealed it)"
         case let .mirrorDiffers(file, sha, indexed):

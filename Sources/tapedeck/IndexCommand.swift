@@ -2,6 +2,7 @@ import ArgumentParser
 import ControlPlane
 import Foundation
 import Journal
+import Pipeline
 import Server
 
 /// The control plane's session index: a projection of the journals, so it can always be made
@@ -9,8 +10,53 @@ import Server
 struct IndexCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "index",
-        abstract: "The session index: rebuild it from a node's journals, list it, or fetch a session's journal from the control plane.",
-        subcommands: [Rebuild.self, List.self, Fetch.self])
+        abstract: "The session index: rebuild it from a node's journals, list it, fetch a session's journal from the control plane, or prune those copies.",
+        subcommands: [Rebuild.self, List.self, Fetch.self, PruneJournals.self])
+
+    struct PruneJournals: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "prune-journals",
+            abstract: "Delete the control plane's copies of finished sessions' journals from before a day (retention); index rows and CSVs stay.",
+            discussion: """
+                Only sealed or projected sessions are pruned: a live, ended or orphaned one may still be finished from its \
+                copy by a sweeper. The nodes' own journal files are untouched, so `index fetch`, `verify --org` and \
+                `regenerate --from-control-plane` then say to read those. PostgreSQL reuses the freed space after its \
+                autovacuum; the files shrink only with VACUUM FULL.
+                """)
+        @Option(help: "Prune sessions whose journal day (UTC, yyyy-mm-dd) is before this one.") var before: String
+        @Option(help: "Only this organization's sessions.") var org: String?
+        @Flag(help: "Say what would be pruned, and prune nothing.") var dryRun = false
+        @Option(help: "Data directory (its SQLite control plane unless --control-plane names another).") var data = "data"
+        @OptionGroup var controlPlane: ControlPlaneOptions
+
+        func validate() throws {
+            if before.range(of: #"^\d{4}-\d{2}-\d{2}$"#, options: .regularExpression) == nil { throw ValidationError("--before takes yyyy-mm-dd") }
+        }
+
+        func run() async throws {
+            let backends = try controlPlane.backends(data: data)
+            do {
+                let index = try await SessionIndex(backend: backends.main)
+                let blocks = try await JournalBlocks(backend: backends.main)
+                let rows = try await index.all().filter { row in
+                    (row.state == .sealed || row.state == .projected) && (org == nil || row.organization == org)
+                        && (row.journalPath.split(separator: "/").dropFirst().first.map(String.init) ?? "") < before
+                }
+                var (pruned, bytes): (Int, Int64) = (0, 0)
+                for row in rows {
+                    let stored = dryRun ? try await blocks.storedLength(organization: row.organization, journalPath: row.journalPath)
+                        : try await blocks.remove(organization: row.organization, journalPath: row.journalPath)
+                    if stored > 0 { (pruned, bytes) = (pruned + 1, bytes + stored) }
+                }
+                await backends.close()
+                let megabytes = String(format: "%.1f", Double(bytes) / 1e6)
+                print("\(dryRun ? "would prune" : "pruned") the control plane's copies of \(pruned) journals from before \(before) (\(megabytes) MB)\(org.map { " of \($0)" } ?? "")")
+            } catch {
+                await backends.close()
+                throw error
+            }
+        }
+    }
 
     struct Rebuild: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

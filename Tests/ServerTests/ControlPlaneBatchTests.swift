@@ -105,6 +105,22 @@ import Testing
                 "\(replayed.errors)")
         let timeline = try BatchCommandTests.tapedeck(["replay", "--org", "acme", "--session", "call-3"] + plane)
         #expect(timeline.status == 0 && timeline.output.contains("inbound-text"), "\(timeline.output) \(timeline.errors)")
+        // Retention: the finished sessions' copies go, a live one's stays (a sweeper may still need it).
+        let dry = try BatchCommandTests.tapedeck(["index", "prune-journals", "--before", "2026-11-29", "--dry-run"] + plane)
+        #expect(dry.status == 0 && dry.output.contains("would prune the control plane's copies of 4 journals"), "\(dry.output) \(dry.errors)")
+        let early = try BatchCommandTests.tapedeck(["index", "prune-journals", "--before", "2026-11-28"] + plane)
+        #expect(early.output.contains("copies of 0 journals"), "the day itself is kept: \(early.output)")
+        let otherOrg = try BatchCommandTests.tapedeck(["index", "prune-journals", "--before", "2026-11-29", "--org", "globex"] + plane)
+        #expect(otherOrg.output.contains("copies of 0 journals"), "\(otherOrg.output)")
+        let pruned = try BatchCommandTests.tapedeck(["index", "prune-journals", "--before", "2026-11-29"] + plane)
+        #expect(pruned.status == 0 && pruned.output.contains("pruned the control plane's copies of 4 journals"), "\(pruned.output) \(pruned.errors)")
+        let gone = try BatchCommandTests.tapedeck(["verify", "--org", "acme", "--session", "call-1"] + plane)
+        #expect(gone.status != 0 && gone.errors.contains("pruned"), "\(gone.errors)")
+        let live = try BatchCommandTests.tapedeck(["index", "fetch", "--org", "acme", "--session", "call-5", "-o", root.appendingPathComponent("live.tdj").path] + plane)
+        #expect(live.status == 0 && live.output.contains("not sealed yet"), "\(live.output) \(live.errors)")
+        let badDay = try BatchCommandTests.tapedeck(["index", "prune-journals", "--before", "yesterday"] + plane)
+        #expect(badDay.status != 0 && badDay.errors.contains("yyyy-mm-dd"))
+
         let nothing = try BatchCommandTests.tapedeck(["replay"])
         #expect(nothing.status != 0 && nothing.errors.contains("--org ORG --session ID"), "\(nothing.errors)")
     }
