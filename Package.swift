@@ -110,7 +110,7 @@ let package = Package(
         // MARK: Benchmarks (run by tools/bench, never by the tests)
         .executableTarget(name: "bench-journal", dependencies: ["Journal"], path: "Sources/Benchmarks/Journal"),
         .executableTarget(name: "bench-asr", dependencies: ["Recognition", "Audio"], path: "Sources/Benchmarks/ASR"),
-        .executableTarget(name: "bench-analysis", dependencies: ["Analysis"], path: "Sources/Benchmarks/Analysis"),
+        .executableTarget(name: "bench-analysis", dependencies: ["Analysis", "Audio"], path: "Sources/Benchmarks/Analysis"),
         .executableTarget(name: "bench-audio", dependencies: ["Audio"], path: "Sources/Benchmarks/Audio"),
         .executableTarget(name: "bench-pipeline", dependencies: ["Server", "StreamClient", "Pipeline", "Audio", "StreamProtocol"], path: "Sources/Benchmarks/Pipeline"),
         // Used by JournalTests to crash a real writer process.

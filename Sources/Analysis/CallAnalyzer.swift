@@ -2,7 +2,7 @@
 import Foundation
 
 public struct CallAnalyzer: Sendable {
-    public static let version = "analysis-2.3.0"
+    public static let version = "analysis-2.4.0"
     public let configuration: AnalysisConfiguration
     let dictionary: [CompiledEntry]
     let digest: String

@@ -10,9 +10,12 @@ public struct TranscriptUtterance: Codable, Equatable, Sendable {
     public var start: Double     // seconds of call audio time
     public var end: Double
     public var text: String
-    public init(index: Int, speaker: SpeakerRole, language: String, start: Double, end: Double, text: String) {
+    /// Median voice pitch of the utterance, Hz, when the audio measured one reliably (mono calls, where it helps tell
+    /// the two speakers apart); nil for stereo calls, transcripts without audio, and utterances too short or unvoiced.
+    public var pitch: Double?
+    public init(index: Int, speaker: SpeakerRole, language: String, start: Double, end: Double, text: String, pitch: Double? = nil) {
         self.index = index; self.speaker = speaker; self.language = language
-        self.start = start; self.end = end; self.text = text
+        self.start = start; self.end = end; self.text = text; self.pitch = pitch
     }
 }
 

@@ -19,7 +19,8 @@ import Foundation
 
 /// How the roles of a call were found, and how sure that is.
 public struct RoleDetail: Codable, Equatable, Sendable {
-    /// channels: stereo audio (or the transcript) said who spoke; text: inferred from the words and turn order.
+    /// channels: stereo audio (or the transcript) said who spoke; text: inferred from the words and turn order;
+    /// text+voice: from those and the voices' pitch, which fell into two clearly separate groups.
     public var source: String
     /// Mean over utterances of the posterior probability of the chosen role (1 for channels).
     public var confidence: Double
@@ -184,6 +185,9 @@ enum SpeakerRoles {
         }
         // A question is answered by the other side (adjacency pairs): after one, a change of speaker is much likelier.
         let move: [Double] = f.indices.map { switchProbability(f, at: $0) }
+        // Two voices on one line: a change of pitch group at a boundary speaks for a change of speaker, the same group against.
+        let groups = voiceGroups(f)
+        let voice: [Double] = f.indices.map { voiceRatio(groups, at: $0) }
         // States: (role, how many utterances in a row that role has held the floor, capped at `maxRun`). A speaker
         // keeping the floor for a third and fourth utterance is rarer than for a second, so the chance of a change
         // grows with the run (`runSwitch`) unless a structural cue (question, talk-over, pause after a lookup) set it.
@@ -192,7 +196,8 @@ enum SpeakerRoles {
         func run(_ s: Int) -> Int { s % runs }           // 0: first utterance of the run
         func emission(_ k: Int, _ s: Int) -> Double { role(s) == 0 ? e[k].0 : e[k].1 }
         func transition(_ k: Int, _ from: Int, _ to: Int) -> Double {
-            let m = move[k] == Self.switchProbability ? Self.runSwitch[run(from)] : move[k]
+            var m = move[k] == Self.switchProbability ? Self.runSwitch[run(from)] : move[k]
+            if voice[k] != 1 { let odds = m / (1 - m) * voice[k]; m = odds / (1 + odds) }
             if role(to) != role(from) { return run(to) == 0 ? m : 0 }
             return run(to) == min(run(from) + 1, runs - 1) ? 1 - m : 0
         }
@@ -231,7 +236,54 @@ enum SpeakerRoles {
         let mean = round3(turns.map(\.confidence).reduce(0, +) / Double(turns.count))
         // Both sides must speak for the roles to mean anything.
         let bothSides = turns.contains { $0.role == .agent } && turns.contains { $0.role == .customer }
-        return RoleDetail(source: "text", confidence: mean, used: bothSides && mean >= minConfidence, turns: turns)
+        return RoleDetail(source: groups == nil ? "text" : "text+voice", confidence: mean, used: bothSides && mean >= minConfidence, turns: turns)
+    }
+
+    // MARK: Voice
+
+    /// Two pitch groups are told apart only when their centres are this far apart (octaves; a male and a female voice
+    /// are about one, two men or two women often 0.1–0.3) …
+    static let minGroupDistance = 0.25
+    /// … and this many within-group standard deviations: one speaker's rising and falling intonation is one group.
+    static let minGroupSeparation = 4.0
+    /// The smallest within-group spread assumed (octaves), so a monotone voice does not make every boundary certain.
+    static let minGroupSpread = 0.08
+    /// P(the pitch group changes | the speaker does not), and of the group staying when the speaker changes: a third
+    /// voice (a transferred-to agent), a shout or a whisper put a turn in the other group now and then.
+    static let groupError = 0.1
+
+    /// For each utterance (in `f` order) the probability that its voice belongs to the higher of two pitch groups, or
+    /// nil for utterances without a measured pitch; nil altogether unless the call's pitches fall into two groups
+    /// clearly apart (then the cue is worth using) and each group holds at least two utterances.
+    static func voiceGroups(_ f: [UtteranceFeatures]) -> [Double?]? {
+        let measured = f.compactMap { $0.utterance.pitch }.filter { $0 > 0 }.map { log2($0) }.sorted()
+        guard measured.count >= 4 else { return nil }
+        // The split of the sorted values into a low and a high group with the least within-group squared error.
+        var best: (ss: Double, low: Double, high: Double)? = nil
+        for cut in 2...(measured.count - 2) {
+            let low = measured[..<cut], high = measured[cut...]
+            let ml = low.reduce(0, +) / Double(low.count), mh = high.reduce(0, +) / Double(high.count)
+            let ss = low.reduce(0) { $0 + ($1 - ml) * ($1 - ml) } + high.reduce(0) { $0 + ($1 - mh) * ($1 - mh) }
+            if best == nil || ss < best!.ss { best = (ss, ml, mh) }
+        }
+        guard let split = best else { return nil }
+        let spread = max(minGroupSpread, (split.ss / Double(measured.count - 2)).squareRoot())
+        let distance = split.high - split.low
+        guard distance >= minGroupDistance, distance / spread >= minGroupSeparation else { return nil }
+        return f.map { x in
+            guard let p = x.utterance.pitch, p > 0 else { return nil }
+            let v = log2(p)
+            // Equal-variance Gaussians around the two centres: the log-odds of the high group.
+            let logOdds = ((v - split.low) * (v - split.low) - (v - split.high) * (v - split.high)) / (2 * spread * spread)
+            return 1 / (1 + exp(-max(-30, min(30, logOdds))))
+        }
+    }
+
+    /// Likelihood ratio P(voices at boundary k | other speaker) / P(… | same speaker); 1 without the cue.
+    static func voiceRatio(_ groups: [Double?]?, at k: Int) -> Double {
+        guard k > 0, let g = groups, let a = g[k - 1], let b = g[k] else { return 1 }
+        let differ = a * (1 - b) + b * (1 - a)
+        return (differ * (1 - groupError) + (1 - differ) * groupError) / (differ * groupError + (1 - differ) * (1 - groupError))
     }
 
     /// The features with the inferred roles written in (finished actions are the agent's only).

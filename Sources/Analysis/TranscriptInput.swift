@@ -71,8 +71,16 @@ public enum TranscriptInput {
             case "unknown", "u", "": speaker = .unknown
             default: throw TranscriptInputError.badUtterance(index: k, reason: "speaker \(raw) is not agent, customer or unknown")
             }
+            // Optional: the utterance's median voice pitch in Hz (what a mono call's audio gives the role inference).
+            var pitch: Double? = nil
+            if let value = u["pitch"], !(value is NSNull) {
+                guard let p = (value as? NSNumber)?.doubleValue, p.isFinite, p > 0 else {
+                    throw TranscriptInputError.badUtterance(index: k, reason: "pitch must be a positive number of Hz (or absent)")
+                }
+                pitch = p
+            }
             return TranscriptUtterance(index: k, speaker: speaker, language: (u["language"] as? String) ?? defaultLanguage,
-                                       start: start, end: end, text: text)
+                                       start: start, end: end, text: text, pitch: pitch)
         }
     }
 }

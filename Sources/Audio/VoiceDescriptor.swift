@@ -21,6 +21,10 @@ public struct VoiceDescriptor: Codable, Equatable, Sendable {
         (self.medianPitch, self.voicedFraction, self.frames) = (medianPitch, voicedFraction, frames)
     }
 
+    /// Written into the session header (`voice`): a change here changes mono calls' roles, so a replay of an older
+    /// journal says why its analysis differs. Bump with any change to what `describe` or `reliablePitch` returns.
+    public static let version = "pitch-1 (autocorrelation at 8 kHz, 40 ms frames every 10 ms, 70-400 Hz, median of voiced frames, reliable from 20)"
+
     static let rate = 8000
     static let frameLength = 320      // 40 ms at 8 kHz
     static let hop = 80               // 10 ms
@@ -93,6 +97,16 @@ public struct VoiceDescriptor: Codable, Equatable, Sendable {
             return Double(rate) / (Double(lag) + offset)
         }
         return nil
+    }
+
+    /// Voiced frames (10 ms each) before the median pitch is trusted to tell two speakers apart: a quick "yes" has
+    /// too few for its median to be more than its intonation.
+    public static let reliableVoicedFrames = 20
+
+    /// The median pitch when at least `reliableVoicedFrames` frames were voiced, else nil.
+    public var reliablePitch: Double? {
+        guard let pitch = medianPitch, (voicedFraction * Double(frames)).rounded() >= Double(Self.reliableVoicedFrames) else { return nil }
+        return pitch
     }
 
     /// How far apart two voices' pitches are, in octaves (nil when either has none).

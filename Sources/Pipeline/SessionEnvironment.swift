@@ -28,6 +28,8 @@ public struct SessionEnvironment: Sendable {
             "analyzer": CallAnalyzer.version,
             "analyzer.config": analyzer.configuration.digest,
             "segmenter": segmenter.description,
+            // Mono lines' utterances carry their pitch to the analyzer (speaker roles).
+            "voice": VoiceDescriptor.version,
         ]
         out["engine"] = engine?.description ?? "none"
         if let engine {

@@ -29,10 +29,11 @@ public struct SessionReducer: Sendable {
 
     private var audio: AudioStage?
     private var segmenter: Segmenter
-    private var requests: [TranscriptionRequest] = []   // made, not yet applied (in order)
+    private var requests: [PendingTranscription] = []   // made, not yet applied (in order)
     private var nextRequest = 0
     private var analysisState = AnalysisState()
-    private var transcript: [TranscriptUtterance] = []
+    /// What the analyzer reads: the transcribed utterances with their roles (and, on a mono line, pitch).
+    public private(set) var transcript: [TranscriptUtterance] = []
     private var audioFinished = false
     private var closeAnswerPending = false
     private var transportGone = false
@@ -123,17 +124,16 @@ public struct SessionReducer: Sendable {
     private mutating func apply(_ result: Transcription, to id: Int) -> [SessionEffect] {
         // Results must come in request order. A driver bug that breaks the order must not take
         // the whole server (every other session) down: the stray result is dropped and counted.
-        guard let request = requests.first, request.id == id else {
+        guard let pending = requests.first, pending.request.id == id else {
             misappliedResults += 1
             return []
         }
         requests.removeFirst()
+        let request = pending.request
         var effects: [SessionEffect] = []
         let text = result.text.trimmingCharacters(in: .whitespacesAndNewlines)
         if !text.isEmpty {
-            let channels = negotiated?.media?.channels ?? []
-            let name = request.channel < channels.count ? channels[request.channel] : ""
-            let speaker: SpeakerRole = name == "external" ? .customer : name == "internal" ? .agent : .unknown
+            let speaker = speaker(ofChannel: request.channel)
             let start = Double(request.startSample) / Double(AudioStage.outputRate)
             let languageCode = result.language.isEmpty ? (request.language ?? "en") : result.language
             let utterance = DerivedUtterance(
@@ -144,7 +144,7 @@ public struct SessionReducer: Sendable {
                 words: result.words.map { RecognizedWord(text: $0.text, start: start + $0.start, end: start + $0.end, probability: $0.probability) })
             utterances.append(utterance)
             transcript.append(TranscriptUtterance(index: utterance.index, speaker: speaker, language: languageCode == "tr" ? "tr" : "en",
-                                                  start: utterance.start, end: utterance.end, text: text))
+                                                  start: utterance.start, end: utterance.end, text: text, pitch: pending.pitch))
             let analysis = environment.analyzer.update(&analysisState, transcript: transcript)
             if awaitingClientClose {
                 heldEvents.append((utterance, analysis))
@@ -235,9 +235,12 @@ public struct SessionReducer: Sendable {
             let request = TranscriptionRequest(id: nextRequest, channel: utterance.channel, startSample: utterance.startSample,
                                                endSample: utterance.endSample, samples: utterance.samples, language: language)
             nextRequest += 1
-            var pending = request
-            pending.samples = []  // the reducer keeps what it needs to place the result, not the audio
-            requests.append(pending)
+            var kept = request
+            kept.samples = []  // the reducer keeps what it needs to place the result, not the audio
+            // A channel that does not say who speaks on it (the seed dialect's mono line) carries both speakers:
+            // the voice's pitch is one of the cues the analyzer tells them apart by. Stereo channels need none.
+            let pitch = speaker(ofChannel: utterance.channel) == .unknown ? VoiceDescriptor.describe(utterance.samples).reliablePitch : nil
+            requests.append(PendingTranscription(request: kept, pitch: pitch))
             return .transcribe(request)
         }
     }
@@ -283,6 +286,13 @@ public struct SessionReducer: Sendable {
 
     // MARK: Helpers
 
+    /// AudioHook's channel names say who speaks on each; the seed dialect's single channel does not.
+    private func speaker(ofChannel channel: Int) -> SpeakerRole {
+        let channels = negotiated?.media?.channels ?? []
+        let name = channel < channels.count ? channels[channel] : ""
+        return name == "external" ? .customer : name == "internal" ? .agent : .unknown
+    }
+
     public static func primaryLanguage(_ tag: String) -> String {
         String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? Substring(tag)).lowercased()
     }
@@ -296,4 +306,11 @@ public struct SessionReducer: Sendable {
         }
         return AudioFormat(encoding: encoding, sampleRate: media.sampleRate, channels: media.channels.count)
     }
+}
+
+/// A transcription asked for and not yet answered: what places its result, without the audio.
+private struct PendingTranscription: Sendable {
+    var request: TranscriptionRequest
+    /// The utterance's reliable median pitch (mono channels only).
+    var pitch: Double?
 }

@@ -41,4 +41,45 @@ import TapedeckTesting
         }
         for a in lows { for b in highs { #expect((a.pitchDistance(to: b) ?? 0) > 0.5, "\(low) \(a.medianPitch ?? 0) Hz vs \(high) \(b.medianPitch ?? 0) Hz") } }
     }
+
+    /// Recorded speech over a telephone line: 300–3400 Hz, 8 kHz µ-law, decoded by the audio stage as a call's
+    /// audio is. `input` are sox's arguments for reading the file.
+    static func overTheTelephone(_ input: [String]) throws -> [Float] {
+        let ulaw = FileManager.default.temporaryDirectory.appendingPathComponent("tapedeck-phone-\(UUID().uuidString).ul")
+        defer { try? FileManager.default.removeItem(at: ulaw) }
+        let sox = Process()
+        sox.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // -D: no dither, which sox otherwise adds with a fresh random seed each run.
+        sox.arguments = ["sox", "-D"] + input + ["-t", "raw", "-r", "8000", "-e", "mu-law", "-c", "1", ulaw.path, "sinc", "300-3400"]
+        try sox.run()
+        sox.waitUntilExit()
+        var stage = try AudioStage(format: AudioFormat(encoding: .pcmu, sampleRate: 8000, channels: 1))
+        return try stage.append([UInt8](Data(contentsOf: ulaw))).channels[0] + stage.finish().channels[0]
+    }
+
+    /// Read speech by real people (pocketsphinx-testdata, installed by tools/setup), not a synthesizer's steady
+    /// voice: one reader's sentences stay one pitch group, and readers of different sex are groups apart.
+    @Test func realReadersOverTheTelephone() throws {
+        let data = "/usr/share/pocketsphinx/test/data/"
+        let reader = try (["0870", "0880", "0890", "0920", "0930"]).map {
+            VoiceDescriptor.describe(try Self.overTheTelephone([data + "librivox/sense_and_sensibility_01_austen_64kb-\($0).wav"]))
+        }
+        let raw = ["-t", "raw", "-r", "16000", "-e", "signed", "-b", "16", "-c", "1"]
+        let others = try ["goforward.raw", "numbers.raw", "something.raw", "tidigits/dhd.2934z.raw"].map {
+            VoiceDescriptor.describe(try Self.overTheTelephone(raw + [data + $0]))
+        }
+        let cards = try (1...5).map { VoiceDescriptor.describe(try Self.overTheTelephone([data + "cards/00\($0).wav"])) }
+        print("reader \(reader.map { $0.medianPitch ?? 0 }) \(reader.map(\.voicedFraction))")
+        print("others \(others.map { $0.medianPitch ?? 0 }) cards \(cards.map { $0.medianPitch ?? 0 })")
+        // Every recording here is a man's voice: 80–135 Hz, each with a pitch the analyzer would use.
+        for voice in reader + others + cards {
+            let pitch = try #require(voice.reliablePitch, "\(voice)")
+            #expect(pitch > 80 && pitch < 135, "\(voice)")
+        }
+        // One reader's sentences spread by up to half an octave (far more than a synthesizer's: the bench's wobble is
+        // set to match), and two men's voices overlap: pitch alone does not tell them apart.
+        let octaves = reader.compactMap(\.medianPitch).map(log2)
+        #expect(octaves.max()! - octaves.min()! < 0.5)
+        #expect(octaves.max()! - octaves.min()! > 0.2, "read speech is no monotone")
+    }
 }

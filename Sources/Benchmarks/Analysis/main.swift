@@ -1,7 +1,7 @@
 // bench-analysis: accuracy per field and language on the old gold set and on both halves of the
 // development set, plain VADER sentiment as the anchor, end-of-call analysis time per call, and live
 // throughput (utterances/s when re-analysing after every utterance, as the pipeline does).
-// Usage: bench-analysis [fixture-dir] [--misses] [--rounds N]
+// Usage: bench-analysis [fixture-dir] [--misses] [--rounds N] [--voices]
 // --misses lists misses of the old gold set and the tuning half only: check-half failures are never
 // printed, so nobody writes rules from them.
 import Analysis
@@ -19,6 +19,10 @@ var filePath: String? = nil
 if let r = args.firstIndex(of: "--file"), r + 1 < args.count { filePath = args[r + 1]; args.removeSubrange(r...(r + 1)) }
 // --role-misses: stereo tuning-half calls with channels hidden, each utterance marked where the inferred role is wrong.
 let showRoleMisses = args.contains("--role-misses")
+// --voices: roles on mono calls from text alone and from text and voice (VoiceRoles.swift); needs espeak-ng and sox.
+let showVoices = args.contains("--voices")
+var wobble = 16
+if let r = args.firstIndex(of: "--wobble"), r + 1 < args.count, let n = Int(args[r + 1]) { wobble = n; args.removeSubrange(r...(r + 1)) }
 args.removeAll { $0.hasPrefix("--") }
 let dir = URL(fileURLWithPath: args.first ?? "Tests/Fixtures/analysis")
 
@@ -67,6 +71,11 @@ if showRoleMisses {
             print("\(g.role == u.speaker ? "  " : "XX") \(u.speaker.rawValue.prefix(1))→\(g.role.rawValue.prefix(1)) \(String(format: "%.2f", g.confidence)) \(u.start) | \(u.text)")
         }
     }
+    exit(0)
+}
+if showVoices {
+    runVoiceRoles(sets: [("dev tune", dev.filter { $0.split == "tune" }), ("dev check", dev.filter { $0.split == "check" }), ("held-out", heldout), ("fresh", fresh)],
+                  analyzer: analyzer, wobble: wobble)
     exit(0)
 }
 print("analyzer \(CallAnalyzer.version), config \(AnalysisConfiguration.default.digest.prefix(16))…")

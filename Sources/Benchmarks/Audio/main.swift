@@ -62,6 +62,17 @@ try measure("PCM16 16 kHz mono + VAD (500 ms frames)", audioSeconds: Double(seco
     return count + segmenter.flush().count
 }
 
+// The voice descriptor a mono line's utterances get (pitch for speaker roles), on 5 s utterances: its cost beside the
+// decode + VAD path above, which every call pays.
+let voiced = SampleCodec.toFloat(speechLike(seconds: seconds, rate: 16_000, seed: 5))
+measure("Voice descriptor (pitch) of 5 s utterances, 16 kHz mono", audioSeconds: Double(seconds)) {
+    var n = 0
+    for start in stride(from: 0, to: voiced.count, by: 80_000) {
+        if VoiceDescriptor.describe(Array(voiced[start..<min(start + 80_000, voiced.count)])).frames > 0 { n += 1 }
+    }
+    return n
+}
+
 for rate in [44_100, 48_000, 22_050] {
     let input = SampleCodec.toFloat(speechLike(seconds: 60, rate: rate, seed: 4))
     measure("Resample \(rate) → 16000 mono", audioSeconds: 60) {

@@ -1,0 +1,101 @@
+import Testing
+@testable import Analysis
+
+// Session 12: the voice's pitch as a cue for who speaks on a mono line.
+@Suite struct VoiceRolesTests {
+    /// A call whose words say little after the greeting: the customer speaks twice in a row at 3 and 4, which turn
+    /// order alone cannot know.
+    static let rows: [(String, Double, Double, String)] = [
+        ("U", 0, 3, "Hello, Acme, this is Jo, how can I help?"),
+        ("U", 3.5, 6, "It is about the thing on the account."),
+        ("U", 6.5, 9, "Right, I see."),
+        ("U", 9.5, 12, "It went wrong again last week."),
+        ("U", 12.5, 15, "And the week before that too."),
+        ("U", 15.5, 18, "Right, I see."),
+        ("U", 18.5, 21, "So it is the same thing again."),
+    ]
+    static let truth: [SpeakerRole] = [.agent, .customer, .agent, .customer, .customer, .agent, .customer]
+
+    static func call(pitches: [Double?]) -> [TranscriptUtterance] {
+        var t = transcript("en", rows)
+        for k in t.indices { t[k].pitch = pitches[k] }
+        return t
+    }
+
+    static func pitches(agent: Double, customer: Double) -> [Double?] {
+        truth.enumerated().map { k, role in (role == .agent ? agent : customer) * (1 + 0.02 * Double(k % 3 - 1)) }
+    }
+
+    @Test func twoVoicesApartTellTheSpeakersApart() {
+        let text = analyzer.inferredRoles(Self.call(pitches: Array(repeating: nil, count: Self.rows.count)))
+        #expect(text.source == "text")
+        #expect(text.turns.map(\.role) != Self.truth, "turn order alone misses the customer's two turns in a row")
+        for (agent, customer) in [(110.0, 210.0), (220.0, 105.0), (100.0, 130.0)] {
+            let voiced = analyzer.inferredRoles(Self.call(pitches: Self.pitches(agent: agent, customer: customer)))
+            #expect(voiced.source == "text+voice", "agent \(agent) Hz, customer \(customer) Hz")
+            #expect(voiced.turns.map(\.role) == Self.truth, "agent \(agent) Hz, customer \(customer) Hz")
+            #expect(voiced.confidence > text.confidence)
+        }
+    }
+
+    @Test func oneVoiceOrTooFewPitchesChangeNothing() {
+        let text = analyzer.inferredRoles(Self.call(pitches: Array(repeating: nil, count: Self.rows.count)))
+        // Two speakers whose voices sit 4 % apart are one pitch group: the cue is not used.
+        let close = analyzer.inferredRoles(Self.call(pitches: Self.pitches(agent: 118, customer: 123)))
+        #expect(close.source == "text")
+        #expect(close.turns == text.turns)
+        // Three measured utterances are too few to find two groups in.
+        var few: [Double?] = Array(repeating: nil, count: Self.rows.count)
+        few[0] = 110; few[1] = 210; few[2] = 110
+        let sparse = analyzer.inferredRoles(Self.call(pitches: few))
+        #expect(sparse.source == "text")
+        #expect(sparse.turns == text.turns)
+    }
+
+    /// Real voices, measured over a telephone band by VoiceDescriptorTests.realReadersOverTheTelephone (pocketsphinx-
+    /// testdata): one LibriVox reader's five sentences spread over 0.45 octave, yet are one group; another man's five
+    /// utterances beside them are not told apart by pitch either (the words must do it).
+    @Test func realVoicesOfOneManAreOneGroup() {
+        let reader: [Double] = [112.8, 83.8, 105.7, 114.6, 97.9], cards: [Double] = [110.4, 110.2, 99.7, 98.3, 99.2]
+        func groups(_ pitches: [Double]) -> [Double?]? {
+            let rows = pitches.enumerated().map { k, _ in ("U", Double(k) * 4, Double(k) * 4 + 3, k == 0 ? "Hello, Acme, this is Jo." : "It is about the account.") }
+            var t = transcript("en", rows)
+            for k in t.indices { t[k].pitch = pitches[k] }
+            var cache: [UtteranceFeatures] = []
+            return SpeakerRoles.voiceGroups(analyzer.features(t, cache: &cache))
+        }
+        #expect(groups(reader) == nil)
+        #expect(groups(zip(reader, cards).flatMap { [$0, $1] }) == nil)
+        // The same reader beside a voice an octave up (a woman's, as espeak-ng's f3 measures) is two groups.
+        #expect(groups(zip(reader, [212, 220, 205, 208, 216]).flatMap { [$0, $1] }) != nil)
+    }
+
+    @Test func theBoundaryRatioIsBoundedAndSymmetric() {
+        let sure: [Double?] = [0, 1, 1, nil]
+        #expect(abs(SpeakerRoles.voiceRatio(sure, at: 1) - (1 - SpeakerRoles.groupError) / SpeakerRoles.groupError) < 1e-12)
+        #expect(abs(SpeakerRoles.voiceRatio(sure, at: 2) - SpeakerRoles.groupError / (1 - SpeakerRoles.groupError)) < 1e-12)
+        #expect(SpeakerRoles.voiceRatio(sure, at: 3) == 1, "no pitch, no cue")
+        #expect(SpeakerRoles.voiceRatio(sure, at: 0) == 1)
+        #expect(SpeakerRoles.voiceRatio(nil, at: 2) == 1)
+        #expect(abs(SpeakerRoles.voiceRatio([0.5, 0.5], at: 1) - 1) < 1e-12, "an undecided group says nothing")
+    }
+
+    @Test func stereoCallsIgnorePitch() {
+        var t = transcript("en", Self.rows.enumerated().map { k, r in (Self.truth[k] == .agent ? "A" : "C", r.1, r.2, r.3) })
+        let plain = analyzer.finalAnalysis(t)
+        for k in t.indices { t[k].pitch = k % 2 == 0 ? 110 : 210 }
+        #expect(analyzer.finalAnalysis(t) == plain, "channels already say who spoke")
+    }
+
+    @Test func jsonTranscriptsCarryPitch() throws {
+        let json = #"[{"speaker": "u", "text": "Hello, how can I help?", "start": 0, "end": 2, "pitch": 112.5},"#
+            + #"{"speaker": "u", "text": "My internet is down.", "start": 2.5, "end": 4}]"#
+        let calls = try TranscriptInput.parse(json)
+        #expect(calls[0].utterances.map(\.pitch) == [112.5, nil])
+        for bad in [#""pitch": -3"#, #""pitch": "high""#, #""pitch": 0"#] {
+            #expect(throws: TranscriptInputError.badUtterance(index: 0, reason: "pitch must be a positive number of Hz (or absent)")) {
+                try TranscriptInput.parse(#"[{"speaker": "u", "text": "hi there", "start": 0, "end": 1, "# + bad + "}]")
+            }
+        }
+    }
+}
