@@ -47,6 +47,16 @@ enum TimeExpressions {
                 if m.range.location < b.location || (m.range.location == b.location && m.range.length > b.length) { best = m.range }
             }
         }
-        return best.map { ns.substring(with: $0).trimmingCharacters(in: .whitespaces) }
+        return best.map { properNames(ns.substring(with: $0).trimmingCharacters(in: .whitespaces), language: language) }
+    }
+
+    /// The phrase was matched in folded (lower-case) text; English writes its weekdays with a capital ("by Friday
+    /// afternoon"). Turkish does not.
+    static func properNames(_ phrase: String, language: String) -> String {
+        guard language == "en" else { return phrase }
+        let days = Set(enDays.split(separator: "|").map(String.init))
+        return phrase.split(separator: " ", omittingEmptySubsequences: false)
+            .map { days.contains(String($0)) ? $0.prefix(1).uppercased() + $0.dropFirst() : String($0) }
+            .joined(separator: " ")
     }
 }

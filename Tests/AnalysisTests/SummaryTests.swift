@@ -10,7 +10,7 @@ import Testing
         #expect(s.summary.hasPrefix("The customer called about a bill."))
         #expect(s.summary.contains("verified the caller"))
         #expect(s.summary.contains("Outcome: not resolved."))
-        #expect(s.summary.contains("a callback by friday"))
+        #expect(s.summary.contains("a callback by Friday"))
         #expect(s.summary.contains("churn (Vodafone)"))
         #expect(!s.summary.contains("uh my bill"), "no customer sentence is quoted")
     }
@@ -49,7 +49,7 @@ import Testing
             ("A", 14.5, 19, "Our billing team will also call you back by Friday to confirm.")]))!
         #expect(en.detail.summary.amount == "sixty four pounds")
         #expect(en.detail.summary.action == "cancelled the duplicate charge and credited their card")
-        #expect(en.summary == "The customer called about a double charge (sixty four pounds). The agent cancelled the duplicate charge and credited their card. Outcome: resolved. Commitment: a callback from the billing team by friday.")
+        #expect(en.summary == "The customer called about a double charge (sixty four pounds). The agent cancelled the duplicate charge and credited their card. Outcome: resolved. Commitment: a callback from the billing team by Friday.")
         let tr = analyzer.finalAnalysis(transcript("tr", [("A", 0, 3, "Merhaba, Acme Su, ben Ece, nasıl yardımcı olabilirim?"),
             ("C", 3.5, 8, "Mart faturam iki kere çekilmiş, ikisinde de altmış dört lira."), ("A", 8.5, 12, "Kusura bakmayın, mükerrer tahsilatı iptal ettim."),
             ("C", 12.5, 14, "Tamam, teşekkürler."), ("A", 14.5, 19, "Fatura ekibimiz sizi cuma öğleden sonraya kadar arayıp teyit edecek.")]))!
