@@ -99,6 +99,11 @@ enum SpeakerRoles {
             if k == "verificationAsk" && !asks(f) { continue }
             // "I'll wait for the call then" accepts a next step; the agent's one is said to the listener ("we'll call you").
             if (k == "nextStep" || k == "callback") && !addressesListener(f) { continue }
+            // "This is really frustrating" is the speaker's own feeling; the agent's empathy gives it to the listener:
+            // "that must be frustrating", "I know it's frustrating for you", "can sıkıcı olduğunu anlıyorum".
+            if k == "empathy" && ownFeeling(f) { continue }
+            // "This is Jo", "I'm Sam" introduce the agent; "This is really frustrating", "I'm calling about" do not.
+            if k == "introduction" && !introducesSomeone(f) { continue }
             s += w
         }
         for (k, w) in customerCues where f.cues[k] != nil {
@@ -116,6 +121,21 @@ enum SpeakerRoles {
         if first { s += 1.5 }
         return max(-6, min(6, s))
     }
+
+    /// The empathy cue matched only a feeling word ("frustrating", "can sıkıcı") said without turning to the listener.
+    static func ownFeeling(_ f: UtteranceFeatures) -> Bool {
+        guard let m = f.cues["empathy"], ["frustrating", "annoying", "stressful", "can sıkıcı"].contains(m) else { return false }
+        let t = f.tokenized.tokens.map(\.text)
+        return !addressesListener(f) && !t.contains("that") && !t.contains("that's") && !t.contains { $0.hasPrefix("anlıyor") }
+    }
+
+    /// An introduction cue that is only "this is" or "I'm" needs a name after it (a capitalised word, as recognised
+    /// text writes names); the other introduction cues ("my name is", "you're through to", "adım") stand alone.
+    static func introducesSomeone(_ f: UtteranceFeatures) -> Bool {
+        guard let m = f.cues["introduction"], m == "this is" || m == "i'm" else { return true }
+        return nameAfter.firstMatch(in: f.utterance.text, range: NSRange(location: 0, length: (f.utterance.text as NSString).length)) != nil
+    }
+    static let nameAfter = try! NSRegularExpression(pattern: "\\b(?:[Tt]his is|I'm|I am) (?:\\p{Lu})")
 
     /// The turn asks for something: a question, or an English/Turkish request form ("can I take", "alabilir miyim").
     static func asks(_ f: UtteranceFeatures) -> Bool {
@@ -185,9 +205,32 @@ enum SpeakerRoles {
         }
         // A question is answered by the other side (adjacency pairs): after one, a change of speaker is much likelier.
         let move: [Double] = f.indices.map { switchProbability(f, at: $0) }
-        // Two voices on one line: a change of pitch group at a boundary speaks for a change of speaker, the same group against.
+        var agent: [Double]
+        // Two voices on one line: each pitch group is one speaker for the whole call. Which group is the agent is not
+        // known, so both ways are weighed by how well each explains the words and turns, and the posteriors mixed.
         let groups = voiceGroups(f)
-        let voice: [Double] = f.indices.map { voiceRatio(groups, at: $0) }
+        if let g = groups {
+            let highAgent = posteriors(voiced(e, g, highIsAgent: true), move: move)
+            let highCustomer = posteriors(voiced(e, g, highIsAgent: false), move: move)
+            let w = 1 / (1 + exp(max(-700, min(700, highCustomer.logLikelihood - highAgent.logLikelihood))))
+            agent = zip(highAgent.agent, highCustomer.agent).map { w * $0 + (1 - w) * $1 }
+        } else {
+            agent = posteriors(e, move: move).agent
+        }
+        var turns: [RoleGuess] = []
+        for k in f.indices {
+            let p = agent[k]
+            turns.append(RoleGuess(turn: f[k].utterance.index, role: p >= 0.5 ? .agent : .customer, confidence: round3(max(p, 1 - p))))
+        }
+        let mean = round3(turns.map(\.confidence).reduce(0, +) / Double(turns.count))
+        // Both sides must speak for the roles to mean anything.
+        let bothSides = turns.contains { $0.role == .agent } && turns.contains { $0.role == .customer }
+        return RoleDetail(source: groups == nil ? "text" : "text+voice", confidence: mean, used: bothSides && mean >= minConfidence, turns: turns)
+    }
+
+    /// Forward-backward over the utterances: P(agent) for each, and the log-likelihood of everything observed (the
+    /// sum of the forward pass's normalisers), which compares two explanations of the same call.
+    static func posteriors(_ e: [(Double, Double)], move: [Double]) -> (agent: [Double], logLikelihood: Double) {
         // States: (role, how many utterances in a row that role has held the floor, capped at `maxRun`). A speaker
         // keeping the floor for a third and fourth utterance is rarer than for a second, so the chance of a change
         // grows with the run (`runSwitch`) unless a structural cue (question, talk-over, pause after a lookup) set it.
@@ -196,13 +239,13 @@ enum SpeakerRoles {
         func run(_ s: Int) -> Int { s % runs }           // 0: first utterance of the run
         func emission(_ k: Int, _ s: Int) -> Double { role(s) == 0 ? e[k].0 : e[k].1 }
         func transition(_ k: Int, _ from: Int, _ to: Int) -> Double {
-            var m = move[k] == Self.switchProbability ? Self.runSwitch[run(from)] : move[k]
-            if voice[k] != 1 { let odds = m / (1 - m) * voice[k]; m = odds / (1 + odds) }
+            let m = move[k] == Self.switchProbability ? Self.runSwitch[run(from)] : move[k]
             if role(to) != role(from) { return run(to) == 0 ? m : 0 }
             return run(to) == min(run(from) + 1, runs - 1) ? 1 - m : 0
         }
         // Forward, normalised per step; the prior before the first turn is even between the roles.
         var alpha: [[Double]] = []
+        var logLikelihood = 0.0
         for k in e.indices {
             var a = [Double](repeating: 0, count: states)
             for to in 0..<states {
@@ -212,6 +255,7 @@ enum SpeakerRoles {
                 a[to] = prior * emission(k, to)
             }
             let z = a.reduce(0, +)
+            logLikelihood += log(z)
             alpha.append(a.map { $0 / z })
         }
         // Backward.
@@ -226,17 +270,12 @@ enum SpeakerRoles {
                 beta[k] = b.map { $0 / z }
             }
         }
-        var turns: [RoleGuess] = []
-        for k in f.indices {
+        let agent = e.indices.map { k -> Double in
             var pa = 0.0, pc = 0.0
             for st in 0..<states { if role(st) == 0 { pa += alpha[k][st] * beta[k][st] } else { pc += alpha[k][st] * beta[k][st] } }
-            let p = pa / (pa + pc)
-            turns.append(RoleGuess(turn: f[k].utterance.index, role: p >= 0.5 ? .agent : .customer, confidence: round3(max(p, 1 - p))))
+            return pa / (pa + pc)
         }
-        let mean = round3(turns.map(\.confidence).reduce(0, +) / Double(turns.count))
-        // Both sides must speak for the roles to mean anything.
-        let bothSides = turns.contains { $0.role == .agent } && turns.contains { $0.role == .customer }
-        return RoleDetail(source: groups == nil ? "text" : "text+voice", confidence: mean, used: bothSides && mean >= minConfidence, turns: turns)
+        return (agent, logLikelihood)
     }
 
     // MARK: Voice
@@ -248,8 +287,8 @@ enum SpeakerRoles {
     static let minGroupSeparation = 4.0
     /// The smallest within-group spread assumed (octaves), so a monotone voice does not make every boundary certain.
     static let minGroupSpread = 0.08
-    /// P(the pitch group changes | the speaker does not), and of the group staying when the speaker changes: a third
-    /// voice (a transferred-to agent), a shout or a whisper put a turn in the other group now and then.
+    /// P(an utterance falls in the other speaker's pitch group): a third voice (a transferred-to agent), a shout or a
+    /// whisper put a turn in the other group now and then.
     static let groupError = 0.1
 
     /// For each utterance (in `f` order) the probability that its voice belongs to the higher of two pitch groups, or
@@ -279,11 +318,14 @@ enum SpeakerRoles {
         }
     }
 
-    /// Likelihood ratio P(voices at boundary k | other speaker) / P(… | same speaker); 1 without the cue.
-    static func voiceRatio(_ groups: [Double?]?, at k: Int) -> Double {
-        guard k > 0, let g = groups, let a = g[k - 1], let b = g[k] else { return 1 }
-        let differ = a * (1 - b) + b * (1 - a)
-        return (differ * (1 - groupError) + (1 - differ) * groupError) / (differ * groupError + (1 - differ) * (1 - groupError))
+    /// The emissions with each utterance's pitch group read as its speaker's: P(group | speaker) is 1 − `groupError`
+    /// for the speaker's own group. `highIsAgent` says which group is taken for the agent's.
+    static func voiced(_ e: [(Double, Double)], _ groups: [Double?], highIsAgent: Bool) -> [(Double, Double)] {
+        e.indices.map { k in
+            guard let q = groups[k] else { return e[k] }
+            let high = q * (1 - groupError) + (1 - q) * groupError, low = (1 - q) * (1 - groupError) + q * groupError
+            return highIsAgent ? (e[k].0 * high, e[k].1 * low) : (e[k].0 * low, e[k].1 * high)
+        }
     }
 
     /// The features with the inferred roles written in (finished actions are the agent's only).

@@ -70,14 +70,34 @@ import Testing
         #expect(groups(zip(reader, [212, 220, 205, 208, 216]).flatMap { [$0, $1] }) != nil)
     }
 
-    @Test func theBoundaryRatioIsBoundedAndSymmetric() {
-        let sure: [Double?] = [0, 1, 1, nil]
-        #expect(abs(SpeakerRoles.voiceRatio(sure, at: 1) - (1 - SpeakerRoles.groupError) / SpeakerRoles.groupError) < 1e-12)
-        #expect(abs(SpeakerRoles.voiceRatio(sure, at: 2) - SpeakerRoles.groupError / (1 - SpeakerRoles.groupError)) < 1e-12)
-        #expect(SpeakerRoles.voiceRatio(sure, at: 3) == 1, "no pitch, no cue")
-        #expect(SpeakerRoles.voiceRatio(sure, at: 0) == 1)
-        #expect(SpeakerRoles.voiceRatio(nil, at: 2) == 1)
-        #expect(abs(SpeakerRoles.voiceRatio([0.5, 0.5], at: 1) - 1) < 1e-12, "an undecided group says nothing")
+    @Test func aPitchGroupIsOneSpeakersForTheWholeCall() {
+        let e: [(Double, Double)] = [(1, 1), (1, 1), (2, 0.5)]
+        let groups: [Double?] = [1, 0, nil]
+        let agentHigh = SpeakerRoles.voiced(e, groups, highIsAgent: true), customerHigh = SpeakerRoles.voiced(e, groups, highIsAgent: false)
+        let sure = 1 - SpeakerRoles.groupError, unsure = SpeakerRoles.groupError
+        #expect(agentHigh[0] == (sure, unsure) && agentHigh[1] == (unsure, sure))
+        #expect(customerHigh[0] == (unsure, sure) && customerHigh[1] == (sure, unsure))
+        #expect(agentHigh[2] == (2, 0.5) && customerHigh[2] == (2, 0.5), "no pitch, the words alone")
+        let undecided = SpeakerRoles.voiced([(1, 1)], [0.5], highIsAgent: true)
+        #expect(undecided[0].0 == undecided[0].1, "an utterance between the groups says nothing")
+    }
+
+    /// One turn whose words read as the other side's ("This is really frustrating" matched the agent's empathy before
+    /// the cue needed the listener) costs that turn, not the turns after it: the groups hold for the whole call.
+    @Test func aMisreadTurnDoesNotFlipTheRest() {
+        let rows: [(String, Double, Double, String)] = [
+            ("U", 0.4, 4.5, "Hello, my internet connection has been down since Monday."),
+            ("U", 5.5, 9.8, "I'm sorry to hear that. Let me check your account right away."),
+            ("U", 10.8, 13.6, "I already told you my account number twice."),
+            ("U", 13.9, 15.6, "This is really frustrating."),
+            ("U", 16.6, 18.3, "Thank you for your patience."),
+            ("U", 18.6, 21.6, "I have reset your modem and it should work now."),
+        ]
+        var t = transcript("en", rows)
+        for (k, p) in [103.3, 214.5, 100.8, 103.5, 231.6, 213.7].enumerated() { t[k].pitch = p }
+        let roles = analyzer.inferredRoles(t)
+        #expect(roles.source == "text+voice")
+        #expect(roles.turns.map(\.role) == [.customer, .agent, .customer, .customer, .agent, .agent])
     }
 
     @Test func stereoCallsIgnorePitch() {

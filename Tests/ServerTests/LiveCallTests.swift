@@ -130,7 +130,26 @@ import TapedeckTesting
         #expect(row["transcript"]?.lowercased().contains("modem") == true)
         #expect(row["process_issues"]?.contains("customer_repeats_information") == true)
         #expect(row["engine"]?.contains("base@") == true && row["analyzer"]?.hasPrefix(CallAnalyzer.version) == true)
+        // One line, two voices (a man's and a woman's): the roles come from the words and the voices' pitch, and they
+        // follow the turns (an utterance the segmenter cut in two keeps its speaker).
+        let written = try JSONValue.parse(try #require(row["analysis_json"]))
+        let roles = try #require(written["detail"]?["roles"])
+        #expect(roles["source"]?.stringValue == "text+voice")
+        let guessed = (roles["turns"]?.arrayValue ?? []).compactMap { $0["role"]?.stringValue }
+        // Which turn each utterance starts in, from the recording's layout (0.5 s lead, 0.8 s between turns).
+        var turnStarts: [Double] = [], clock = 0.5
+        for (speaker, text) in Self.englishCall {
+            turnStarts.append(clock)
+            clock += Double(try speak(text, voice: speaker == .agent ? Self.agentVoice : Self.customerVoice, wordsPerMinute: 150).count) / 16000 + 0.8
+        }
+        let utteranceCSV = csv.deletingPathExtension().appendingPathExtension("utterances.csv")
+        let starts = try CSV.parse(String(contentsOf: utteranceCSV, encoding: .utf8)).dropFirst().compactMap { Double($0[0]) }
+        let spoken = starts.map { start in Self.englishCall[turnStarts.lastIndex { $0 <= start + 0.3 } ?? 0].0.rawValue }
+        #expect(guessed == spoken, "utterances starting at \(starts)")
+        #expect(roles["used"]?.boolValue == true)
+        #expect(written["agent_score"] != .null, "the roles were used, so the agent is scored")
         let header = try SessionHeader.read(from: journal)
+        #expect(header.components["voice"] == VoiceDescriptor.version)
         #expect(header.components["engine"] == Self.recognizer.identity.description)
         #expect(header.components["analyzer.config"] == AnalysisConfiguration.default.digest)
         try await Self.auditAndRegenerate(journal, liveCSV: csv, environment: environment)

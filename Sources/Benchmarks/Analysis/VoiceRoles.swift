@@ -171,7 +171,7 @@ func runVoiceRoles(sets: [(String, [GoldCall])], analyzer: CallAnalyzer, wobble:
                 guard n > 0 else { continue }
                 let t = Double(max(total, 1)), c = Double(n)
                 print(name.padding(toLength: 12, withPad: " ", startingAt: 0) + lang + "   " + kind.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)
-                      + String(format: "  %4d  %.2f → %.2f    %.2f → %.2f   %.2f", n, Double(textRight) / t, Double(voiceRight) / t,
+                      + String(format: "  %4d  %.3f → %.3f  %.2f → %.2f   %.2f", n, Double(textRight) / t, Double(voiceRight) / t,
                                Double(textUsed) / c, Double(voiceUsed) / c, Double(cue) / c))
             }
         }
