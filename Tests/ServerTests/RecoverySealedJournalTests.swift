@@ -21,6 +21,31 @@ import Testing
         return (url, "acme/2026-11-28/\(id).tdj", written.withLock { $0 })
     }
 
+    /// A control plane's session index, node registry and journal blocks, on one of the test engines.
+    struct Stores {
+        let plane: FreshControlPlane
+        let backends: ControlPlaneBackends
+        let index: SessionIndex
+        let registry: NodeRegistry
+        let blocks: JournalBlocks
+
+        init(_ engine: TestControlPlane) async throws {
+            plane = try await engine.make()
+            backends = try plane.open()
+            index = try await SessionIndex(backend: backends.main)
+            registry = try await NodeRegistry(backend: backends.main)
+            blocks = try await JournalBlocks(backend: backends.main)
+        }
+
+        /// The index row of a call `node` was taking when it went away: live, its journal unsealed.
+        func recordLive(_ id: String, path: String, node: String) async throws {
+            try await index.record(SessionIndexEntry(
+                organization: "acme", sessionId: id, node: node, state: .live, dialect: "seed", language: nil,
+                startedAt: 10, endedAt: nil, journalPath: path, journalSHA256: nil, sessionCSV: nil, utterancesCSV: nil,
+                verification: "unsealed", continuedSessions: nil))
+        }
+    }
+
     @Test(arguments: TestControlPlane.available)
     func keepingASealedFileAppendsItsTailOrReplacesWhatIsNotItsPrefix(_ engine: TestControlPlane) async throws {
         let plane = try await engine.make()
@@ -62,12 +87,9 @@ import Testing
 
     @Test(arguments: TestControlPlane.available)
     func aSweptCallsSealedJournalIsTheOneTheControlPlaneGivesBack(_ engine: TestControlPlane) async throws {
-        let plane = try await engine.make()
+        let stores = try await Stores(engine)
+        let (plane, backends, index, registry, blocks) = (stores.plane, stores.backends, stores.index, stores.registry, stores.blocks)
         defer { Task { await plane.drop() } }
-        let backends = try plane.open()
-        let index = try await SessionIndex(backend: backends.main)
-        let registry = try await NodeRegistry(backend: backends.main)
-        let blocks = try await JournalBlocks(backend: backends.main)
         let lostDisk = plane.folder.appendingPathComponent("lost")
         let call = try Self.unsealedJournal(root: lostDisk, id: "call-swept")
         // The lost node shipped all but its last range before it died.
@@ -75,10 +97,7 @@ import Testing
             try await blocks.append(organization: "acme", journalPath: call.path, offset: offset, bytes: bytes)
         }
         try await registry.heartbeat(NodeRecord(name: "lost", address: "x:1", state: .serving, sessions: 1, startedAt: 1, heartbeatAt: 2))
-        try await index.record(SessionIndexEntry(
-            organization: "acme", sessionId: "call-swept", node: "lost", state: .live, dialect: "seed", language: nil,
-            startedAt: 10, endedAt: nil, journalPath: call.path, journalSHA256: nil, sessionCSV: nil, utterancesCSV: nil,
-            verification: "unsealed", continuedSessions: nil))
+        try await stores.recordLive("call-swept", path: call.path, node: "lost")
 
         let sweeperRoot = plane.folder.appendingPathComponent("sweeper")
         let indexing = NodeIndexing(index: index, registry: registry, node: "node-b", journalRoot: sweeperRoot.appendingPathComponent("journal"),
@@ -103,21 +122,15 @@ import Testing
 
     @Test(arguments: TestControlPlane.available)
     func aRestartedNodesRecoveredJournalReachesTheControlPlaneOnceItIsBack(_ engine: TestControlPlane) async throws {
-        let plane = try await engine.make()
+        let stores = try await Stores(engine)
+        let (plane, backends, index, registry, blocks) = (stores.plane, stores.backends, stores.index, stores.registry, stores.blocks)
         defer { Task { await plane.drop() } }
-        let backends = try plane.open()
-        let index = try await SessionIndex(backend: backends.main)
-        let registry = try await NodeRegistry(backend: backends.main)
-        let blocks = try await JournalBlocks(backend: backends.main)
         let journals = plane.folder.appendingPathComponent("journal")
         let call = try Self.unsealedJournal(root: journals, id: "call-restarted")
         for (offset, bytes) in call.ranges.prefix(2) {
             try await blocks.append(organization: "acme", journalPath: call.path, offset: offset, bytes: bytes)
         }
-        try await index.record(SessionIndexEntry(
-            organization: "acme", sessionId: "call-restarted", node: "node-a", state: .live, dialect: "seed", language: nil,
-            startedAt: 10, endedAt: nil, journalPath: call.path, journalSHA256: nil, sessionCSV: nil, utterancesCSV: nil,
-            verification: "unsealed", continuedSessions: nil))
+        try await stores.recordLive("call-restarted", path: call.path, node: "node-a")
         let indexing = NodeIndexing(index: index, registry: registry, node: "node-a", journalRoot: journals,
                                     resultsRoot: plane.folder.appendingPathComponent("results"), journalKey: nil, blocks: blocks,
                                     logger: Logger(label: "test"))
