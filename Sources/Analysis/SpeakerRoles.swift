@@ -126,7 +126,7 @@ enum SpeakerRoles {
     static func ownFeeling(_ f: UtteranceFeatures) -> Bool {
         guard let m = f.cues["empathy"], ["frustrating", "annoying", "stressful", "can sıkıcı"].contains(m) else { return false }
         let t = f.tokenized.tokens.map(\.text)
-        return !addressesListener(f) && !t.contains("that") && !t.contains("that's") && !t.contains { $0.hasPrefix("anlıyor") }
+        return !addressesListener(f) && !t.contains("that") && !t.contains("that's") && !t.contains("sorry") && !t.contains { $0.hasPrefix("anlıyor") || $0.hasPrefix("üzgün") }
     }
 
     /// An introduction cue that is only "this is" or "I'm" needs a name after it (a capitalised word, as recognised
@@ -205,7 +205,7 @@ enum SpeakerRoles {
         }
         // A question is answered by the other side (adjacency pairs): after one, a change of speaker is much likelier.
         let move: [Double] = f.indices.map { switchProbability(f, at: $0) }
-        var agent: [Double]
+        let agent: [Double]
         // Two voices on one line: each pitch group is one speaker for the whole call. Which group is the agent is not
         // known, so both ways are weighed by how well each explains the words and turns, and the posteriors mixed.
         let groups = voiceGroups(f)
