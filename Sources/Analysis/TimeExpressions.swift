@@ -5,6 +5,7 @@ import Foundation
 
 enum TimeExpressions {
     static let enDays = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    static let enDayNames = Set(enDays.split(separator: "|").map(String.init))
     static let trDays = "pazartesi|salı|çarşamba|perşembe|cumartesi|cuma|pazar"
     static let trNumbers = "bir|iki|üç|dört|beş|altı|yedi|sekiz|dokuz|on|yirmi|otuz|kırk|elli|altmış|yüz|birkaç|[0-9]+"
     static let enNumbers = "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|[0-9]+"
@@ -54,9 +55,8 @@ enum TimeExpressions {
     /// afternoon"). Turkish does not.
     static func properNames(_ phrase: String, language: String) -> String {
         guard language == "en" else { return phrase }
-        let days = Set(enDays.split(separator: "|").map(String.init))
         return phrase.split(separator: " ", omittingEmptySubsequences: false)
-            .map { days.contains(String($0)) ? $0.prefix(1).uppercased() + $0.dropFirst() : String($0) }
+            .map { enDayNames.contains(String($0)) ? $0.prefix(1).uppercased() + $0.dropFirst() : String($0) }
             .joined(separator: " ")
     }
 }

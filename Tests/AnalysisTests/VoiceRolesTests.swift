@@ -16,7 +16,8 @@ import Testing
     ]
     static let truth: [SpeakerRole] = [.agent, .customer, .agent, .customer, .customer, .agent, .customer]
 
-    static func call(pitches: [Double?]) -> [TranscriptUtterance] {
+    /// A mono transcript whose utterances carry the given pitches (nil: none measured).
+    static func call(_ rows: [(String, Double, Double, String)] = rows, pitches: [Double?]) -> [TranscriptUtterance] {
         var t = transcript("en", rows)
         for k in t.indices { t[k].pitch = pitches[k] }
         return t
@@ -59,10 +60,8 @@ import Testing
         let reader: [Double] = [112.8, 83.8, 105.7, 114.6, 97.9], cards: [Double] = [110.4, 110.2, 99.7, 98.3, 99.2]
         func groups(_ pitches: [Double]) -> [Double?]? {
             let rows = pitches.enumerated().map { k, _ in ("U", Double(k) * 4, Double(k) * 4 + 3, k == 0 ? "Hello, Acme, this is Jo." : "It is about the account.") }
-            var t = transcript("en", rows)
-            for k in t.indices { t[k].pitch = pitches[k] }
             var cache: [UtteranceFeatures] = []
-            return SpeakerRoles.voiceGroups(analyzer.features(t, cache: &cache))
+            return SpeakerRoles.voiceGroups(analyzer.features(Self.call(rows, pitches: pitches), cache: &cache))
         }
         #expect(groups(reader) == nil)
         #expect(groups(zip(reader, cards).flatMap { [$0, $1] }) == nil)
@@ -93,9 +92,7 @@ import Testing
             ("U", 16.6, 18.3, "Thank you for your patience."),
             ("U", 18.6, 21.6, "I have reset your modem and it should work now."),
         ]
-        var t = transcript("en", rows)
-        for (k, p) in [103.3, 214.5, 100.8, 103.5, 231.6, 213.7].enumerated() { t[k].pitch = p }
-        let roles = analyzer.inferredRoles(t)
+        let roles = analyzer.inferredRoles(Self.call(rows, pitches: [103.3, 214.5, 100.8, 103.5, 231.6, 213.7]))
         #expect(roles.source == "text+voice")
         #expect(roles.turns.map(\.role) == [.customer, .agent, .customer, .customer, .agent, .agent])
     }
